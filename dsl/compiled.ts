@@ -1,0 +1,71 @@
+import type { Diagnostic, Range } from './diagnostics.js';
+import type { SchemaCatalog, SourceRequest } from './schema.js';
+
+/** The kinds of named things a notebook defines. Each is addressable by `--cell NAME`. */
+export type DefinitionKind = 'source' | 'metric' | 'profile' | 'segment' | 'query' | 'plot' | 'sql';
+
+export interface CompileOptions {
+  /** Shown in diagnostics; also the base for relative paths when `baseDir` is absent. */
+  file?: string;
+  /** Absolute path (or URL) of the lake root; `lake "events"` reads `<lake>/events/**\/*.parquet`. */
+  lake?: string;
+  /** Absolute directory that relative `parquet "..."` / `csv "..."` paths resolve against. */
+  baseDir?: string;
+  /** Column schemas of sources, by source name, found by the engine. */
+  schemas?: SchemaCatalog;
+  /** Overrides the notebook's as-of time: an ISO date or timestamp, e.g. `2019-10-15` or `2019-10-15 12:00:00`. */
+  asOf?: string;
+}
+
+/** A chart a plot cell asks for; the workbench renders it with Observable Plot. */
+export interface PlotSpec {
+  mark: 'line' | 'bar' | 'area' | 'dot';
+  /** The query (or other cell) whose table is plotted. */
+  data: string;
+  x: string;
+  y: string;
+  color?: string;
+}
+
+/**
+ * A named CTE of the compiled notebook. Relations are shared between cells, so an engine may
+ * materialise one (e.g. the scan that computes every metric of a source) and reuse it.
+ */
+export interface Relation {
+  name: string;
+  /** The SELECT that defines it (no trailing semicolon). */
+  sql: string;
+  /** Relations it reads, by name. */
+  dependsOn: string[];
+}
+
+export interface CompiledCell {
+  name: string;
+  kind: DefinitionKind;
+  range: Range;
+  /** Index of the notebook cell (0-based) the definition sits in. */
+  cellIndex: number;
+  /** Other definitions this one reads, by name (direct dependencies only). */
+  dependsOn: string[];
+  /**
+   * A complete, self-contained DuckDB SELECT returning this definition's table; absent when the
+   * definition (or something it depends on) has errors. Metrics have none: they are columns.
+   */
+  sql?: string;
+  /** The relations `sql` is built from, in dependency order, then the final select. */
+  relations?: string[];
+  select?: string;
+  plot?: PlotSpec;
+}
+
+export interface CompiledNotebook {
+  /** Every definition, in file order. */
+  cells: CompiledCell[];
+  /** Every relation any cell uses, by name, in dependency order. */
+  relations: Relation[];
+  /** The sources the notebook reads: what the engine introspects for `schemas`. */
+  sources: SourceRequest[];
+  /** A SELECT of one row, one column `as_of`: the as-of time the notebook computes at. */
+  asOfSql?: string;
+  diagnostics: Diagnostic[];
+}
