@@ -1,0 +1,130 @@
+import type { Range } from './diagnostics.js';
+
+/**
+ * The syntax tree of kohort definitions. It mirrors what the user wrote, with a range on every
+ * node; names are not resolved yet (that is the checker's job). Recovered or missing parts
+ * become `error` nodes so later stages can carry on.
+ */
+
+export interface Name {
+  text: string;
+  range: Range;
+}
+
+export type BinaryOperator = '+' | '-' | '*' | '/' | '%' | '=' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
+
+export type Expr =
+  | { kind: 'number'; text: string; range: Range }
+  | { kind: 'string'; value: string; range: Range }
+  | { kind: 'boolean'; value: boolean; range: Range }
+  | { kind: 'null'; range: Range }
+  | { kind: 'typed'; type: 'date' | 'timestamp'; value: string; range: Range }
+  | { kind: 'ref'; qualifier?: Name; name: Name; range: Range }
+  | { kind: 'call'; name: Name; args: Expr[]; distinct: boolean; star: boolean; filter?: Expr; range: Range }
+  | { kind: 'negate'; operand: Expr; range: Range }
+  | { kind: 'not'; operand: Expr; range: Range }
+  | { kind: 'binary'; op: BinaryOperator; left: Expr; right: Expr; range: Range }
+  | { kind: 'between'; negated: boolean; operand: Expr; low: Expr; high: Expr; range: Range }
+  | { kind: 'in'; negated: boolean; operand: Expr; list: Expr[]; range: Range }
+  | { kind: 'is-null'; negated: boolean; operand: Expr; range: Range }
+  | { kind: 'match'; op: 'starts' | 'ends' | 'contains'; negated: boolean; operand: Expr; pattern: Expr; range: Range }
+  | { kind: 'case'; whens: { condition: Expr; result: Expr }[]; otherwise?: Expr; range: Range }
+  | { kind: 'error'; range: Range };
+
+export type TimeUnit = 'minute' | 'hour' | 'day' | 'week';
+
+export type Window =
+  | { kind: 'last'; amount: number; unit: TimeUnit; range: Range }
+  | { kind: 'between'; low: Expr; high: Expr; range: Range };
+
+export type SourceLocationKind = 'lake' | 'parquet' | 'csv';
+
+export interface SourceDefinition {
+  kind: 'source';
+  name: Name;
+  location: { kind: SourceLocationKind; path: string; range: Range };
+  key?: Name;
+  time?: Name;
+  range: Range;
+}
+
+export interface MetricDefinition {
+  kind: 'metric';
+  name: Name;
+  expr: Expr;
+  from?: Name;
+  where?: Expr;
+  window?: Window;
+  range: Range;
+}
+
+export interface ProfileDefinition {
+  kind: 'profile';
+  name: Name;
+  grain: 'entity' | 'day';
+  columns: Name[];
+  range: Range;
+}
+
+export interface SegmentDefinition {
+  kind: 'segment';
+  name: Name;
+  expr: Expr;
+  range: Range;
+}
+
+export interface SelectItem {
+  alias?: Name;
+  expr: Expr;
+  /** `count() where vip`: a filter on the item's aggregates. */
+  filter?: Expr;
+  range: Range;
+}
+
+export interface QueryDefinition {
+  kind: 'query';
+  name: Name;
+  from: Name;
+  where?: Expr;
+  groupBy: SelectItem[];
+  select: SelectItem[];
+  orderBy: { expr: Expr; descending: boolean; range: Range }[];
+  limit?: { value: number; range: Range };
+  range: Range;
+}
+
+export interface PlotDefinition {
+  kind: 'plot';
+  name: Name;
+  mark: Name;
+  data: Name;
+  channels: { channel: Name; value: Name }[];
+  range: Range;
+}
+
+export interface AsOfDefinition {
+  kind: 'as-of';
+  /** `latest` is a reference named `latest`; anything else is an expression giving a time. */
+  value: Expr;
+  range: Range;
+}
+
+export type Definition =
+  | SourceDefinition
+  | MetricDefinition
+  | ProfileDefinition
+  | SegmentDefinition
+  | QueryDefinition
+  | PlotDefinition;
+
+export type Statement = Definition | AsOfDefinition;
+
+/** A raw SQL cell: its text, and the names of other definitions it mentions. */
+export interface SqlCell {
+  kind: 'sql';
+  name: Name;
+  sql: string;
+  /** Offset of `sql` in the notebook text. */
+  offset: number;
+  range: Range;
+}

@@ -1,0 +1,32 @@
+/**
+ * The kohort DSL as a library: parse, check and compile notebooks to DuckDB SQL. No I/O and no
+ * DuckDB needed; source schemas come in through `CompileOptions.schemas`.
+ */
+export { compileNotebook, parseDefinitions, type ParsedDefinitions } from './compile.js';
+export { parseNotebook, printNotebook, cellHeader, cellKinds, type CellKind, type NotebookCell, type ParsedNotebook } from './notebook.js';
+export {
+  diagnosticCodes,
+  formatDiagnostic,
+  renderDiagnostic,
+  hasErrors,
+  LineIndex,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Position,
+  type Range,
+  type Severity,
+} from './diagnostics.js';
+export type { CompileOptions, CompiledCell, CompiledNotebook, DefinitionKind, PlotSpec, Relation } from './compiled.js';
+export type { ColumnSchema, SchemaCatalog, SourceLocation, SourceRequest, SourceSchema, ValueType } from './schema.js';
+export { functions, type FunctionSignature } from './functions.js';
+export { assembleSql } from './sql/write.js';
+export { duckdb } from './sql/duckdb.js';
+export type { Dialect } from './sql/dialect.js';
+
+import { duckdb } from './sql/duckdb.js';
+import type { ValueType } from './schema.js';
+
+/** The checker's type for a DuckDB type name such as `BIGINT` or `TIMESTAMP WITH TIME ZONE`. */
+export function valueTypeOfDuckDBType(sqlType: string): ValueType {
+  return duckdb.valueType(sqlType);
+}

@@ -1,0 +1,445 @@
+import { CstParser, EOF, type CstNode, type IToken, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import * as t from './tokens.js';
+
+/** Friendlier wording than Chevrotain's defaults: names tokens as a user writes them. */
+const tokenLabels: Record<string, string> = {
+  Identifier: 'a name',
+  QuotedIdentifier: 'a `quoted name`',
+  NumberLiteral: 'a number',
+  StringLiteral: 'a "string"',
+  ComparisonOperator: 'a comparison (=, !=, <, <=, >, >=)',
+  AdditiveOperator: '+ or -',
+  MultiplicativeOperator: '*, / or %',
+  Equals: '=',
+  LParen: '(',
+  RParen: ')',
+  Comma: ',',
+  Dot: '.',
+};
+
+export function tokenLabel(type: TokenType): string {
+  if (type === EOF) return 'the end of the cell';
+  const label = tokenLabels[type.name];
+  if (label) return label;
+  return `\`${type.name.toLowerCase()}\``;
+}
+
+function found(token: IToken): string {
+  return token.tokenType === EOF ? 'the end of the cell' : `\`${token.image}\``;
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${tokenLabel(expected)} but found ${found(actual)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) =>
+    `unexpected ${found(firstRedundant)}; a definition starts with source, metric, profile, segment, query, plot or as of`,
+  buildNoViableAltMessage: ({ actual, ruleName }) => `expected ${describeRule(ruleName)} but found ${found(actual[0]!)}`,
+  buildEarlyExitMessage: ({ actual, ruleName }) => `expected ${describeRule(ruleName)} but found ${found(actual[0]!)}`,
+};
+
+const expressionRules = ['expression', 'andExpression', 'notExpression', 'predicate', 'additive', 'multiplicative', 'unary', 'atom'];
+
+function describeRule(rule: string): string {
+  if (expressionRules.includes(rule)) return 'an expression';
+  const names: Record<string, string> = {
+    program: 'a definition',
+    statement: 'a definition (source, metric, profile, segment, query, plot or as of)',
+    window: 'a window (`last 30 days`, or `between date "…" and date "…"`)',
+    name: 'a name',
+    profileDefinition: 'a list of metrics',
+    queryDefinition: 'a query clause',
+    functionCall: 'function arguments',
+  };
+  return names[rule] ?? rule.replace(/([A-Z])/g, ' $1').toLowerCase();
+}
+
+/**
+ * The kohort grammar. One shared instance; callers set `parser.input` and call `program()`.
+ * Recovery is on so editors get a tree (and completion) for broken text.
+ */
+export class KohortParser extends CstParser {
+  constructor() {
+    super(t.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', errorMessageProvider: messages, maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  program = this.RULE('program', () => {
+    this.MANY(() => this.SUBRULE(this.statement));
+  });
+
+  statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.sourceDefinition) },
+      { ALT: () => this.SUBRULE(this.metricDefinition) },
+      { ALT: () => this.SUBRULE(this.profileDefinition) },
+      { ALT: () => this.SUBRULE(this.segmentDefinition) },
+      { ALT: () => this.SUBRULE(this.queryDefinition) },
+      { ALT: () => this.SUBRULE(this.plotDefinition) },
+      { ALT: () => this.SUBRULE(this.asOfDefinition) },
+    ]);
+  });
+
+  /** `source events = lake "events" key user_id time event_time` */
+  sourceDefinition = this.RULE('sourceDefinition', () => {
+    this.CONSUME(t.Source);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Equals);
+    this.CONSUME(t.Identifier, { LABEL: 'locationKind' });
+    this.CONSUME(t.StringLiteral, { LABEL: 'locationPath' });
+    this.MANY(() => {
+      this.CONSUME2(t.Identifier, { LABEL: 'clause' });
+      this.SUBRULE2(this.name, { LABEL: 'clauseValue' });
+    });
+  });
+
+  /** `metric revenue = sum(price) [from events] [where …] [during last 30 days]` */
+  metricDefinition = this.RULE('metricDefinition', () => {
+    this.CONSUME(t.Metric);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Equals);
+    this.SUBRULE(this.expression);
+    this.OPTION(() => this.SUBRULE(this.fromClause));
+    this.OPTION2(() => this.SUBRULE(this.whereClause));
+    this.OPTION3(() => this.SUBRULE(this.window));
+  });
+
+  /** `profile customers [per day] = views, purchases, revenue` */
+  profileDefinition = this.RULE('profileDefinition', () => {
+    this.CONSUME(t.Profile);
+    this.SUBRULE(this.name);
+    this.OPTION(() => {
+      this.CONSUME(t.Per);
+      this.CONSUME(t.Identifier, { LABEL: 'grain' });
+    });
+    this.CONSUME(t.Equals);
+    this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE2(this.name, { LABEL: 'columns' }) });
+  });
+
+  /** `segment vip = revenue >= 1000 and purchases >= 3` */
+  segmentDefinition = this.RULE('segmentDefinition', () => {
+    this.CONSUME(t.Segment);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  /** `query top = from customers [where …] [group by …] [select …] [order by …] [limit N]` */
+  queryDefinition = this.RULE('queryDefinition', () => {
+    this.CONSUME(t.Query);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Equals);
+    this.SUBRULE(this.fromClause);
+    this.OPTION(() => this.SUBRULE(this.whereClause));
+    this.OPTION2(() => {
+      this.CONSUME(t.Group);
+      this.CONSUME(t.By);
+      this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.selectItem, { LABEL: 'groupItems' }) });
+    });
+    this.OPTION3(() => {
+      this.CONSUME(t.Select);
+      this.AT_LEAST_ONE_SEP2({ SEP: t.Comma, DEF: () => this.SUBRULE2(this.selectItem, { LABEL: 'selectItems' }) });
+    });
+    this.OPTION4(() => {
+      this.CONSUME(t.Order);
+      this.CONSUME2(t.By);
+      this.AT_LEAST_ONE_SEP3({ SEP: t.Comma, DEF: () => this.SUBRULE(this.orderItem) });
+    });
+    this.OPTION5(() => {
+      this.CONSUME(t.Limit);
+      this.CONSUME(t.NumberLiteral, { LABEL: 'limit' });
+    });
+  });
+
+  /** `name = expr [where cond]` or `expr` */
+  selectItem = this.RULE('selectItem', () => {
+    this.OPTION(() => {
+      this.SUBRULE(this.name, { LABEL: 'alias' });
+      this.CONSUME(t.Equals);
+    });
+    this.SUBRULE(this.expression);
+    this.OPTION2(() => this.SUBRULE(this.whereClause));
+  });
+
+  orderItem = this.RULE('orderItem', () => {
+    this.SUBRULE(this.expression);
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(t.Asc) }, { ALT: () => this.CONSUME(t.Desc) }]));
+  });
+
+  /** `plot revenue_chart = line revenue_by_day (x = day, y = revenue, color = brand)` */
+  plotDefinition = this.RULE('plotDefinition', () => {
+    this.CONSUME(t.Plot);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Equals);
+    this.CONSUME(t.Identifier, { LABEL: 'mark' });
+    this.SUBRULE2(this.name, { LABEL: 'data' });
+    this.CONSUME(t.LParen);
+    this.AT_LEAST_ONE_SEP({
+      SEP: t.Comma,
+      DEF: () => {
+        this.CONSUME2(t.Identifier, { LABEL: 'channel' });
+        this.CONSUME2(t.Equals);
+        this.SUBRULE3(this.name, { LABEL: 'channelValue' });
+      },
+    });
+    this.CONSUME(t.RParen);
+  });
+
+  /** `as of latest` or `as of date "2019-10-31"` */
+  asOfDefinition = this.RULE('asOfDefinition', () => {
+    this.CONSUME(t.As);
+    this.CONSUME(t.Of);
+    this.SUBRULE(this.expression);
+  });
+
+  fromClause = this.RULE('fromClause', () => {
+    this.CONSUME(t.From);
+    this.SUBRULE(this.name);
+  });
+
+  whereClause = this.RULE('whereClause', () => {
+    this.CONSUME(t.Where);
+    this.SUBRULE(this.expression);
+  });
+
+  /** `during last 30 days` or `during between date "…" and date "…"` */
+  window = this.RULE('window', () => {
+    this.CONSUME(t.During);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.Identifier, { LABEL: 'last' });
+          this.CONSUME(t.NumberLiteral, { LABEL: 'amount' });
+          this.CONSUME2(t.Identifier, { LABEL: 'unit' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.Between);
+          this.SUBRULE(this.additive, { LABEL: 'low' });
+          this.CONSUME(t.And);
+          this.SUBRULE2(this.additive, { LABEL: 'high' });
+        },
+      },
+    ]);
+  });
+
+  name = this.RULE('name', () => {
+    this.OR([{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.QuotedIdentifier) }]);
+  });
+
+  expression = this.RULE('expression', () => {
+    this.SUBRULE(this.andExpression, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(t.Or);
+      this.SUBRULE2(this.andExpression, { LABEL: 'operands' });
+    });
+  });
+
+  andExpression = this.RULE('andExpression', () => {
+    this.SUBRULE(this.notExpression, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(t.And);
+      this.SUBRULE2(this.notExpression, { LABEL: 'operands' });
+    });
+  });
+
+  notExpression = this.RULE('notExpression', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.Not);
+          this.SUBRULE(this.notExpression);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.predicate) },
+    ]);
+  });
+
+  /** A value, optionally compared: `a > b`, `a [not] between x and y`, `a [not] in (…)`, `a is [not] null`, `a starts with "x"`. */
+  predicate = this.RULE('predicate', () => {
+    this.SUBRULE(this.additive, { LABEL: 'left' });
+    this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(t.ComparisonOperator);
+            this.SUBRULE2(this.additive, { LABEL: 'right' });
+          },
+        },
+        {
+          ALT: () => {
+            this.OPTION2(() => this.CONSUME(t.Not));
+            this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME(t.Between);
+                  this.SUBRULE3(this.additive, { LABEL: 'low' });
+                  this.CONSUME(t.And);
+                  this.SUBRULE4(this.additive, { LABEL: 'high' });
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(t.In);
+                  this.CONSUME(t.LParen);
+                  this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE5(this.additive, { LABEL: 'list' }) });
+                  this.CONSUME(t.RParen);
+                },
+              },
+              {
+                ALT: () => {
+                  this.OR3([
+                    { ALT: () => this.CONSUME(t.Starts) },
+                    { ALT: () => this.CONSUME(t.Ends) },
+                  ]);
+                  this.CONSUME(t.With);
+                  this.SUBRULE6(this.additive, { LABEL: 'pattern' });
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(t.Contains);
+                  this.SUBRULE7(this.additive, { LABEL: 'pattern' });
+                },
+              },
+            ]);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(t.Is);
+            this.OPTION3(() => this.CONSUME2(t.Not, { LABEL: 'isNot' }));
+            this.CONSUME(t.Null);
+          },
+        },
+      ]),
+    );
+  });
+
+  additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(t.AdditiveOperator);
+      this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
+    });
+  });
+
+  multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(t.MultiplicativeOperator);
+      this.SUBRULE2(this.unary, { LABEL: 'operands' });
+    });
+  });
+
+  unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.Minus);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.atom) },
+    ]);
+  });
+
+  atom = this.RULE('atom', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.NumberLiteral) },
+      { ALT: () => this.CONSUME(t.StringLiteral) },
+      { ALT: () => this.CONSUME(t.True) },
+      { ALT: () => this.CONSUME(t.False) },
+      { ALT: () => this.CONSUME(t.Null) },
+      { ALT: () => this.SUBRULE(this.caseExpression) },
+      { ALT: () => this.SUBRULE(this.parenthesized) },
+      // `date "2019-10-01"`, `timestamp "…"`: a soft keyword before a string.
+      {
+        GATE: () => this.LA(2).tokenType === t.StringLiteral,
+        ALT: () => {
+          this.CONSUME(t.Identifier, { LABEL: 'literalType' });
+          this.CONSUME2(t.StringLiteral, { LABEL: 'typedValue' });
+        },
+      },
+      { GATE: () => this.LA(2).tokenType === t.LParen, ALT: () => this.SUBRULE(this.functionCall) },
+      { ALT: () => this.SUBRULE(this.reference) },
+    ]);
+  });
+
+  parenthesized = this.RULE('parenthesized', () => {
+    this.CONSUME(t.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(t.RParen);
+  });
+
+  /** `count()`, `count(*)`, `count(distinct user_session)`, `coalesce(a, b)` */
+  functionCall = this.RULE('functionCall', () => {
+    this.CONSUME(t.Identifier, { LABEL: 'function' });
+    this.CONSUME(t.LParen);
+    this.OPTION(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(t.Star) },
+        {
+          ALT: () => {
+            this.OPTION2(() => this.CONSUME(t.Distinct));
+            this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.expression, { LABEL: 'args' }) });
+          },
+        },
+      ]),
+    );
+    this.CONSUME(t.RParen);
+  });
+
+  /** `price`, `events.price`, `` `odd name` `` */
+  reference = this.RULE('reference', () => {
+    this.SUBRULE(this.name, { LABEL: 'parts' });
+    this.OPTION(() => {
+      this.CONSUME(t.Dot);
+      this.SUBRULE2(this.name, { LABEL: 'parts' });
+    });
+  });
+
+  caseExpression = this.RULE('caseExpression', () => {
+    this.CONSUME(t.Case);
+    this.AT_LEAST_ONE(() => {
+      this.CONSUME(t.When);
+      this.SUBRULE(this.expression, { LABEL: 'conditions' });
+      this.CONSUME(t.Then);
+      this.SUBRULE2(this.expression, { LABEL: 'results' });
+    });
+    this.OPTION(() => {
+      this.CONSUME(t.Else);
+      this.SUBRULE3(this.expression, { LABEL: 'otherwise' });
+    });
+    this.CONSUME(t.End);
+  });
+}
+
+/** The one parser instance; Chevrotain parsers are built once and reused. */
+export const parser = new KohortParser();
+
+export interface ParseOutput {
+  cst: CstNode;
+  tokens: IToken[];
+  lexErrors: { offset: number; length: number; message: string }[];
+  parseErrors: { token: IToken; message: string; previous?: IToken }[];
+}
+
+/** Lexes and parses one DSL cell's text. Offsets are relative to that text. */
+export function parseDsl(text: string): ParseOutput {
+  const lexed = t.kohortLexer.tokenize(text);
+  parser.input = lexed.tokens;
+  const cst = parser.program();
+  return {
+    cst,
+    tokens: lexed.tokens,
+    lexErrors: lexed.errors.map((e) => ({ offset: e.offset, length: e.length, message: lexMessage(text, e.offset, e.length) })),
+    parseErrors: parser.errors.map((e) => ({ token: e.token, message: e.message, previous: (e as { previousToken?: IToken }).previousToken })),
+  };
+}
+
+function lexMessage(text: string, offset: number, length: number): string {
+  const ch = text.slice(offset, offset + Math.max(1, length));
+  if (ch.startsWith('"') || ch.startsWith("'")) return 'unterminated string: close it with a matching quote on the same line';
+  if (ch.startsWith('`')) return 'unterminated `quoted name`: close it with a backtick on the same line';
+  return `unexpected character${length > 1 ? 's' : ''} \`${ch}\``;
+}
