@@ -37,6 +37,8 @@ export interface NameResolver {
   entityNames(): string[];
   /** A source's checked definition, for qualified columns like `events.price`. */
   source(name: string): IRSource | undefined;
+  /** The source with a column of this name (the given one, else any): for "this is a column" messages. */
+  columnOwner(column: string, preferred?: string): IRSource | undefined;
   report(d: Diagnostic): void;
 }
 
@@ -230,8 +232,8 @@ export class ExprChecker {
     const fn = lookupFunction(e.name.text);
     if (!fn) {
       const hints = suggest(e.name.text, Object.keys(functions)).map((s) => `did you mean \`${s}\`?`);
+      // Its arguments are not checked: whether they are per event or per customer depends on the function.
       this.names.report(diagnostic('unknown-function', `unknown function \`${e.name.text}\``, e.name.range, hints));
-      e.args.forEach((a) => this.check(a, ctx, inAggregate));
       return errorExpr();
     }
     const fnName = e.name.text.toLowerCase();
@@ -320,7 +322,7 @@ export class ExprChecker {
           out.reads.add(entity.name);
           return out;
         }
-        const column = rows.source ? this.names.source(rows.source)?.columns.find((c) => c.name === name) : undefined;
+        const column = this.names.columnOwner(name, rows.source);
         if (column) {
           const fix = ctx.aggregateRows ? `wrap it in an aggregate such as count(${name}) or max(${name})` : `define a metric such as \`metric last_${name} = last(${name})\``;
           this.names.report(diagnostic('column-outside-aggregate', `column \`${name}\` has a value per event, not per customer; ${fix}`, e.name.range));

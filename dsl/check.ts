@@ -127,6 +127,15 @@ class Checker implements NameResolver {
     return checked && checked !== 'error' && checked.kind === 'source' ? checked : undefined;
   }
 
+  columnOwner(column: string, preferred?: string): IRSource | undefined {
+    const candidates = preferred ? [preferred] : this.sources.map((s) => s.node.name.text);
+    for (const name of candidates) {
+      const source = this.source(name);
+      if (source?.columns.some((c) => c.name === column)) return source;
+    }
+    return undefined;
+  }
+
   // --- definitions --------------------------------------------------------------------------------
 
   /** Checks a definition once; `from` is where it was referenced (for cycle messages). */

@@ -432,14 +432,18 @@ export function parseDsl(text: string): ParseOutput {
   return {
     cst,
     tokens: lexed.tokens,
-    lexErrors: lexed.errors.map((e) => ({ offset: e.offset, length: e.length, message: lexMessage(text, e.offset, e.length) })),
+    lexErrors: lexed.errors.map((e) => lexError(text, e.offset, e.length)),
     parseErrors: parser.errors.map((e) => ({ token: e.token, message: e.message, previous: (e as { previousToken?: IToken }).previousToken })),
   };
 }
 
-function lexMessage(text: string, offset: number, length: number): string {
+function lexError(text: string, offset: number, length: number): { offset: number; length: number; message: string } {
   const ch = text.slice(offset, offset + Math.max(1, length));
-  if (ch.startsWith('"') || ch.startsWith("'")) return 'unterminated string: close it with a matching quote on the same line';
-  if (ch.startsWith('`')) return 'unterminated `quoted name`: close it with a backtick on the same line';
-  return `unexpected character${length > 1 ? 's' : ''} \`${ch}\``;
+  // An unclosed quote runs to the end of its line: mark all of it.
+  const lineEnd = text.indexOf('\n', offset) === -1 ? text.length : text.indexOf('\n', offset);
+  if (ch.startsWith('"') || ch.startsWith("'")) {
+    return { offset, length: lineEnd - offset, message: 'unterminated string: close it with a matching quote on the same line' };
+  }
+  if (ch.startsWith('`')) return { offset, length: lineEnd - offset, message: 'unterminated `quoted name`: close it with a backtick on the same line' };
+  return { offset, length, message: `unexpected character${length > 1 ? 's' : ''} \`${ch}\`` };
 }

@@ -23,6 +23,11 @@ class AstBuilder extends BaseVisitor {
     this.validateVisitor();
   }
 
+  /** Visits a node passing the node itself, so rule methods can read its location. */
+  private v(node: CstNode): unknown {
+    return this.visit(node, node);
+  }
+
   // --- ranges ---------------------------------------------------------------------------------
 
   private span(start: number, endInclusive: number): Range {
@@ -54,7 +59,7 @@ class AstBuilder extends BaseVisitor {
   program(ctx: cst.ProgramCstChildren): ast.Statement[] {
     const out: ast.Statement[] = [];
     for (const s of ctx.statement ?? []) {
-      const st = this.visit(s) as ast.Statement | undefined;
+      const st = this.v(s) as ast.Statement | undefined;
       if (st) out.push(st);
     }
     return out;
@@ -69,7 +74,7 @@ class AstBuilder extends BaseVisitor {
       ctx.queryDefinition?.[0] ??
       ctx.plotDefinition?.[0] ??
       ctx.asOfDefinition?.[0];
-    return child ? (this.visit(child) as ast.Statement | undefined) : undefined;
+    return child ? (this.v(child) as ast.Statement | undefined) : undefined;
   }
 
   sourceDefinition(ctx: cst.SourceDefinitionCstChildren, node?: CstNode): ast.SourceDefinition | undefined {
@@ -155,8 +160,8 @@ class AstBuilder extends BaseVisitor {
       kind: 'query',
       name,
       from,
-      groupBy: (ctx.groupItems ?? []).map((i) => this.visit(i) as ast.SelectItem),
-      select: (ctx.selectItems ?? []).map((i) => this.visit(i) as ast.SelectItem),
+      groupBy: (ctx.groupItems ?? []).map((i) => this.v(i) as ast.SelectItem),
+      select: (ctx.selectItems ?? []).map((i) => this.v(i) as ast.SelectItem),
       orderBy: (ctx.orderItem ?? []).map((o) => ({
         expr: this.expr(o.children.expression?.[0]),
         descending: o.children.Desc !== undefined,
@@ -248,14 +253,14 @@ class AstBuilder extends BaseVisitor {
   }
 
   private nameOf(node: CstNode | undefined): ast.Name | undefined {
-    return node ? (this.visit(node) as ast.Name | undefined) : undefined;
+    return node ? (this.v(node) as ast.Name | undefined) : undefined;
   }
 
   // --- expressions ----------------------------------------------------------------------------
 
   private expr(node: CstNode | undefined): ast.Expr {
     if (!node) return this.missing(node);
-    return (this.visit(node) as ast.Expr | undefined) ?? this.missing(node);
+    return (this.v(node) as ast.Expr | undefined) ?? this.missing(node);
   }
 
   private fold(operands: CstNode[] | undefined, operators: IToken[] | undefined, node: CstNode): ast.Expr {
