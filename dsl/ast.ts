@@ -39,7 +39,7 @@ export type Window =
 
 export type SourceLocationKind = 'lake' | 'parquet' | 'csv';
 
-export interface SourceDefinition {
+export interface SourceDefinition extends Broken {
   kind: 'source';
   name: Name;
   location: { kind: SourceLocationKind; path: string; range: Range };
@@ -48,7 +48,7 @@ export interface SourceDefinition {
   range: Range;
 }
 
-export interface MetricDefinition {
+export interface MetricDefinition extends Broken {
   kind: 'metric';
   name: Name;
   expr: Expr;
@@ -58,7 +58,7 @@ export interface MetricDefinition {
   range: Range;
 }
 
-export interface ProfileDefinition {
+export interface ProfileDefinition extends Broken {
   kind: 'profile';
   name: Name;
   grain: 'entity' | 'day';
@@ -66,7 +66,7 @@ export interface ProfileDefinition {
   range: Range;
 }
 
-export interface SegmentDefinition {
+export interface SegmentDefinition extends Broken {
   kind: 'segment';
   name: Name;
   expr: Expr;
@@ -81,7 +81,7 @@ export interface SelectItem {
   range: Range;
 }
 
-export interface QueryDefinition {
+export interface QueryDefinition extends Broken {
   kind: 'query';
   name: Name;
   from: Name;
@@ -93,7 +93,7 @@ export interface QueryDefinition {
   range: Range;
 }
 
-export interface PlotDefinition {
+export interface PlotDefinition extends Broken {
   kind: 'plot';
   name: Name;
   mark: Name;
@@ -107,6 +107,11 @@ export interface AsOfDefinition {
   /** `latest` is a reference named `latest`; anything else is an expression giving a time. */
   value: Expr;
   range: Range;
+}
+
+/** Set on a definition whose text has a syntax error: its name is known, its meaning is not. */
+export interface Broken {
+  broken?: true;
 }
 
 export type Definition =

@@ -168,6 +168,7 @@ class Checker implements NameResolver {
   }
 
   private checkDefinition(node: AnyDefinition): IRDefinition | undefined {
+    if (node.kind !== 'sql' && node.broken) return undefined;
     switch (node.kind) {
       case 'source':
         return this.checkSource(node);

@@ -43,8 +43,19 @@ export function parseDefinitions(text: string): ParsedDefinitions {
         diagnostics.push(diagnostic('syntax-error', e.message, lines.range(base + at.start, base + at.end)));
       }
       const built = toAst(parsed.cst, lines, base);
+      const syntaxErrors = diagnostics.length;
       diagnostics.push(...built.diagnostics);
-      for (const s of built.statements) statements.push({ node: s, cellIndex });
+      const cellErrors = diagnostics.slice(0, syntaxErrors).concat(built.diagnostics).filter((d) => d.range.start.offset >= base);
+      for (const e of cellErrors) {
+        // A syntax error belongs to the last definition that starts before it (an error "found `segment`"
+        // sits on the next definition's first word). That definition keeps its name, so others don't
+        // cascade, but is not compiled.
+        const owner = built.statements.filter((s) => s.range.start.offset < e.range.start.offset).pop();
+        if (owner && owner.kind !== 'as-of') owner.broken = true;
+      }
+      for (const s of built.statements) {
+        statements.push({ node: s, cellIndex });
+      }
     } else if (cell.kind === 'sql' && cell.name) {
       const nameStart = cell.headerRange.start.offset + (cell.header?.lastIndexOf(cell.name) ?? 0);
       sqlCells.push({

@@ -185,7 +185,7 @@ class Writer {
         return { body: '', cell: `SELECT *\nFROM ${q(def.name)}` };
       case 'metric': {
         const source = this.source(def.source);
-        const body = `SELECT ${q(source.key)}, ${this.expr({ kind: 'metric', name: def.name, type: def.type }, entity).sql} AS ${q(def.name)}\nFROM ${q(relationNames.metrics(def.source))}`;
+        const body = `SELECT ${q(source.key)}, ${this.column(def.name, { kind: 'metric', name: def.name, type: def.type }, entity)}\nFROM ${q(relationNames.metrics(def.source))}`;
         return { body, cell: body };
       }
       case 'profile': {
