@@ -1,0 +1,245 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { compileNotebook, type CompiledCell, type CompiledNotebook, type DefinitionKind, type PlotSpec, type SchemaCatalog } from '../dsl/index.js';
+import { suggest } from '../dsl/suggest.js';
+import { openDuckDB, sqlIdentifier, type KohortDuckDB } from './duckdb.js';
+import { cellError, explainDuckDBError } from './errors.js';
+import { introspectSources } from './introspect.js';
+import { readTable, type QueryOptions } from './query.js';
+import { UserError } from './user-error.js';
+import type { ResultTable } from './values.js';
+
+export interface SessionOptions {
+  /** The notebook's path, as the user wrote it: shown in messages, resolved against the cwd. */
+  file: string;
+  /** The notebook's text; read from `file` when absent. */
+  text?: string;
+  /** The lake root. Default: `$KOHORT_LAKE`, else `./lake`. */
+  lake?: string;
+  /** Overrides the notebook's as-of time (`2019-10-15`, `2019-10-15 12:00:00`). */
+  asOf?: string;
+  /** What DuckDB may read besides the lake. Default: the notebook's folder. */
+  workspace?: string;
+  /** DuckDB's memory limit, e.g. `4GB`. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/** The kinds `run` shows when no cell is named: the ones that are tables to look at. */
+export const resultKinds: readonly DefinitionKind[] = ['profile', 'segment', 'query', 'sql', 'plot'];
+
+export interface CellResult {
+  name: string;
+  kind: DefinitionKind;
+  table: ResultTable;
+  /** For plot cells: the chart to draw from `table`. */
+  plot?: PlotSpec;
+  /** Wall-clock time of the cell, including relations it materialised. */
+  seconds: number;
+}
+
+/** The default lake: `$KOHORT_LAKE`, else `./lake`, as an absolute path. */
+export function defaultLake(): string {
+  return resolve(process.env['KOHORT_LAKE'] || 'lake');
+}
+
+/**
+ * One notebook compiled against its data, with a confined DuckDB to run its cells in.
+ * Opening does the two-phase compile: compile → introspect each source → compile with schemas.
+ * When several cells run together, the relations they share (the per-customer metrics scan, the
+ * as-of time, a profile) are materialised once as temporary tables and read by every cell.
+ */
+export class NotebookSession {
+  /** Relations created in this session's DuckDB, and whether as a table or a view. */
+  private readonly created = new Map<string, 'table' | 'view'>();
+
+  private constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly lake: string,
+    readonly compiled: CompiledNotebook,
+    readonly schemas: SchemaCatalog,
+    private readonly db: KohortDuckDB,
+  ) {}
+
+  static async open(options: SessionOptions): Promise<NotebookSession> {
+    const text = options.text ?? readNotebook(options.file);
+    const path = resolve(options.file);
+    const lake = resolve(options.lake ?? defaultLake());
+    const compileOptions = { file: path, lake, baseDir: dirname(path), ...(options.asOf !== undefined ? { asOf: options.asOf } : {}) };
+    const first = compileNotebook(text, compileOptions);
+    const db = await openDuckDB({
+      workspace: options.workspace ?? dirname(path),
+      lake,
+      ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
+    });
+    try {
+      const schemas = await introspectSources(db.connection, first.sources, {
+        readable: db.readable,
+        placeOf: (name) => {
+          const cell = first.cells.find((c) => c.kind === 'source' && c.name === name);
+          return cell ? `${options.file}:${cell.range.start.line}:${cell.range.start.column}` : options.file;
+        },
+      });
+      const compiled = first.sources.length === 0 ? first : compileNotebook(text, { ...compileOptions, schemas });
+      return new NotebookSession(options.file, text, lake, compiled, schemas, db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  get diagnostics() {
+    return this.compiled.diagnostics;
+  }
+
+  get connection(): DuckDBConnection {
+    return this.db.connection;
+  }
+
+  /** The cells `run` shows by default: profiles, segments, queries, sql and plot cells, in file order. */
+  resultCells(): CompiledCell[] {
+    return this.compiled.cells.filter((c) => resultKinds.includes(c.kind));
+  }
+
+  /** The definition named `name`, or a UserError that suggests the closest name. */
+  cell(name: string): CompiledCell {
+    const cell = this.compiled.cells.find((c) => c.name === name);
+    if (cell) return cell;
+    const names = this.compiled.cells.map((c) => c.name);
+    const close = suggest(name, names);
+    const hint = close.length ? ` — did you mean \`${close[0]}\`?` : names.length ? ` (cells: ${names.join(', ')})` : ' (it defines none)';
+    throw new UserError(`no cell \`${name}\` in ${this.file}${hint}`);
+  }
+
+  /** `file:line:col` of a definition. */
+  placeOf(cell: CompiledCell): string {
+    return `${this.file}:${cell.range.start.line}:${cell.range.start.column}`;
+  }
+
+  /** Runs one cell by itself, as its self-contained SQL. */
+  async run(name: string, options: QueryOptions = {}): Promise<CellResult> {
+    const [result] = await this.runMany([name], options);
+    return result!;
+  }
+
+  /**
+   * Runs cells in order. Relations needed by two or more of them are materialised once (a
+   * source's raw scan never is: it stays a view that DuckDB pushes filters into).
+   */
+  async runMany(names: readonly string[], options: QueryOptions = {}): Promise<CellResult[]> {
+    const cells = names.map((n) => this.runnable(this.cell(n)));
+    const uses = new Map<string, number>();
+    for (const c of cells) for (const r of c.relations ?? []) uses.set(r, (uses.get(r) ?? 0) + 1);
+    const results: CellResult[] = [];
+    for (const cell of cells) {
+      const start = performance.now();
+      let table: ResultTable;
+      if (cells.length === 1 && cell.kind !== 'sql') {
+        table = await this.query(cell, cell.sql!, options);
+      } else {
+        await this.createRelations(cell, uses);
+        table = cell.kind === 'sql' ? await this.querySqlCell(cell, options) : await this.query(cell, cell.select!, options);
+      }
+      const result: CellResult = { name: cell.name, kind: cell.kind, table, seconds: (performance.now() - start) / 1000 };
+      if (cell.plot) result.plot = cell.plot;
+      results.push(result);
+    }
+    return results;
+  }
+
+  /** The as-of time the notebook computes at, as ISO text (null when there is no data). */
+  async asOf(): Promise<string | null> {
+    if (!this.compiled.asOfSql) return null;
+    const sql = this.created.get('as_of') === 'table' ? 'SELECT * FROM "as_of"' : this.compiled.asOfSql;
+    try {
+      const reader = await readTable(await this.db.connection.stream(sql));
+      const v = reader.rows[0]?.[0];
+      return v === undefined || v === null ? null : String(v);
+    } catch (e) {
+      throw new UserError(`cannot compute the as-of time: ${explainDuckDBError(e, this.db.readable)}`, this.file);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private runnable(cell: CompiledCell): CompiledCell {
+    if (cell.sql !== undefined && cell.select !== undefined) return cell;
+    const why = cell.kind === 'metric' ? 'has errors' : 'has errors (or depends on a definition that has)';
+    throw new UserError(`cell \`${cell.name}\` ${why}; \`kohort check ${this.file}\` lists them`, this.placeOf(cell));
+  }
+
+  private async createRelations(cell: CompiledCell, uses: ReadonlyMap<string, number>): Promise<void> {
+    const sources = new Set(this.compiled.cells.filter((c) => c.kind === 'source').map((c) => c.name));
+    for (const name of cell.relations ?? []) {
+      const kind = !sources.has(name) && (uses.get(name) ?? 0) >= 2 ? 'table' : 'view';
+      const existing = this.created.get(name);
+      if (existing === 'table' || existing === kind) continue;
+      const relation = this.compiled.relations.find((r) => r.name === name);
+      if (!relation) throw new Error(`compiled notebook lacks relation ${name}`);
+      const id = sqlIdentifier(name);
+      // A view made for one cell becomes a table once several cells share it. Views bind names
+      // when queried, so the views built on it read the table from then on.
+      const statements = [
+        ...(existing === 'view' ? [`DROP VIEW ${id}`] : []),
+        `CREATE TEMP ${kind === 'table' ? 'TABLE' : 'VIEW'} ${id} AS\n${relation.sql}`,
+      ];
+      try {
+        for (const sql of statements) await this.db.connection.run(sql);
+      } catch (e) {
+        throw cellError(e, { name: cell.name, place: this.placeOf(cell) }, this.db.readable);
+      }
+      this.created.set(name, kind);
+    }
+  }
+
+  private async query(cell: CompiledCell, sql: string, options: QueryOptions): Promise<ResultTable> {
+    try {
+      return await readTable(await this.db.connection.stream(sql), options);
+    } catch (e) {
+      throw cellError(e, { name: cell.name, place: this.placeOf(cell) }, this.db.readable);
+    }
+  }
+
+  /**
+   * A raw sql cell runs only if it is one read-only statement: DuckDB's parser splits it and its
+   * prepared statement says what it is, so `DROP`, `COPY`, `ATTACH`, `SET`… are refused unrun.
+   */
+  private async querySqlCell(cell: CompiledCell, options: QueryOptions): Promise<ResultTable> {
+    const place = this.placeOf(cell);
+    const sql = cell.select!;
+    try {
+      const statements = await this.db.connection.extractStatements(sql);
+      if (statements.count !== 1) {
+        throw new UserError(`sql cell \`${cell.name}\` holds ${statements.count} statements; a sql cell is one SELECT query`, place);
+      }
+      const prepared = await statements.prepare(0);
+      const type = prepared.statementType;
+      if (type !== StatementType.SELECT && type !== StatementType.EXPLAIN) {
+        throw new UserError(
+          `sql cell \`${cell.name}\` is a ${StatementType[type] ?? 'non-query'} statement; a sql cell may only read (SELECT, WITH … SELECT, FROM …)`,
+          place,
+        );
+      }
+      return await readTable(await prepared.stream(), options);
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw cellError(e, { name: cell.name, place }, this.db.readable);
+    }
+  }
+}
+
+function readNotebook(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError('no such file', file);
+    if (code === 'EISDIR') throw new UserError('is a directory, not a notebook', file);
+    throw new UserError(`cannot read: ${(e as Error).message}`, file);
+  }
+}
