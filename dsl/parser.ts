@@ -354,13 +354,12 @@ export class KohortParser extends CstParser {
       { ALT: () => this.SUBRULE(this.parenthesized) },
       // `date "2019-10-01"`, `timestamp "…"`: a soft keyword before a string.
       {
-        GATE: () => this.LA(2).tokenType === t.StringLiteral,
         ALT: () => {
           this.CONSUME(t.Identifier, { LABEL: 'literalType' });
           this.CONSUME2(t.StringLiteral, { LABEL: 'typedValue' });
         },
       },
-      { GATE: () => this.LA(2).tokenType === t.LParen, ALT: () => this.SUBRULE(this.functionCall) },
+      { ALT: () => this.SUBRULE(this.functionCall) },
       { ALT: () => this.SUBRULE(this.reference) },
     ]);
   });

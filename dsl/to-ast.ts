@@ -14,13 +14,19 @@ const BaseVisitor = parser.getBaseCstVisitorConstructorWithDefaults();
 class AstBuilder extends BaseVisitor {
   diagnostics: Diagnostic[] = [];
 
-  constructor(
-    private readonly lines: LineIndex,
-    /** Offset of the cell's text in the notebook. */
-    private readonly base: number,
-  ) {
+  private lines!: LineIndex;
+  /** Offset of the cell's text in the notebook. */
+  private base = 0;
+
+  constructor() {
     super();
     this.validateVisitor();
+  }
+
+  reset(lines: LineIndex, base: number): void {
+    this.lines = lines;
+    this.base = base;
+    this.diagnostics = [];
   }
 
   /** Visits a node passing the node itself, so rule methods can read its location. */
@@ -409,8 +415,12 @@ export function unquote(image: string): string {
   return out;
 }
 
+/** One builder, reused: validating a visitor against the grammar is done once. */
+let shared: AstBuilder | undefined;
+
 export function toAst(cstRoot: CstNode, lines: LineIndex, base: number): { statements: ast.Statement[]; diagnostics: Diagnostic[] } {
-  const builder = new AstBuilder(lines, base);
+  const builder = (shared ??= new AstBuilder());
+  builder.reset(lines, base);
   const statements = builder.visit(cstRoot) as ast.Statement[];
   return { statements, diagnostics: builder.diagnostics };
 }
