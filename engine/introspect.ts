@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { valueTypeOfDuckDBType, type SchemaCatalog, type SourceRequest, type SourceSchema } from '../dsl/index.js';
 import { explainDuckDBError } from './errors.js';
@@ -25,9 +25,11 @@ export async function introspectSources(
   for (const source of sources) {
     const place = options.placeOf?.(source.name);
     if (source.location.kind === 'lake' && !hasParquet(source.location.path)) {
+      const lake = dirname(source.location.path);
+      const dataset = basename(source.location.path);
       throw new UserError(
         `source \`${source.name}\`: no Parquet files under ${source.location.path} — import or generate data first: ` +
-          `kohort import FILE.csv --source ${datasetName(source.location.path)} / kohort generate --events N`,
+          `kohort import FILE.csv --lake ${lake} --source ${dataset}, or kohort generate --events 1M --seed 1 --lake ${lake} --source ${dataset}`,
         place,
       );
     }
@@ -72,8 +74,4 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function datasetName(path: string): string {
-  return path.replace(/\/+$/, '').split('/').pop() ?? path;
 }

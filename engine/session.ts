@@ -130,10 +130,16 @@ export class NotebookSession {
    * source's raw scan never is: it stays a view that DuckDB pushes filters into).
    */
   async runMany(names: readonly string[], options: QueryOptions = {}): Promise<CellResult[]> {
+    const results: CellResult[] = [];
+    for await (const r of this.runEach(names, options)) results.push(r);
+    return results;
+  }
+
+  /** `runMany`, yielding each result as soon as it is ready. */
+  async *runEach(names: readonly string[], options: QueryOptions = {}): AsyncGenerator<CellResult> {
     const cells = names.map((n) => this.runnable(this.cell(n)));
     const uses = new Map<string, number>();
     for (const c of cells) for (const r of c.relations ?? []) uses.set(r, (uses.get(r) ?? 0) + 1);
-    const results: CellResult[] = [];
     for (const cell of cells) {
       const start = performance.now();
       let table: ResultTable;
@@ -145,9 +151,8 @@ export class NotebookSession {
       }
       const result: CellResult = { name: cell.name, kind: cell.kind, table, seconds: (performance.now() - start) / 1000 };
       if (cell.plot) result.plot = cell.plot;
-      results.push(result);
+      yield result;
     }
-    return results;
   }
 
   /** The as-of time the notebook computes at, as ISO text (null when there is no data). */
@@ -233,7 +238,8 @@ export class NotebookSession {
   }
 }
 
-function readNotebook(file: string): string {
+/** A notebook's text, or a UserError naming the path. */
+export function readNotebook(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {

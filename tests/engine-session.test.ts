@@ -255,7 +255,7 @@ test('a source without data says how to get some', async () => {
   mkdirSync(empty, { recursive: true });
   writeFileSync(file, notebook);
   await expect(NotebookSession.open({ file, lake: empty, threads: 1 })).rejects.toThrow(
-    new RegExp(`test\\.kohort:5:1: source \`events\`: no Parquet files under ${empty}/events — import or generate data first`),
+    new RegExp(`test\\.kohort:5:1: source \`events\`: no Parquet files under ${empty}/events — import or generate data first: kohort import FILE.csv --lake ${empty} --source events`),
   );
 });
 
