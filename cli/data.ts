@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import { countValue, stringValue, UsageError, type ParsedCommand } from './args.js';
+import { plural } from './check.js';
+import type { Io } from './io.js';
+import { compact, Progress } from './progress.js';
+
+// The connectors' API as the CLI uses it (connectors/index.ts).
+interface ImportResult {
+  source: string;
+  rows: number;
+  rejected: number;
+  rejectsFile?: string;
+  files: number;
+  partitions: number;
+}
+interface GenerateResult {
+  source: string;
+  events: number;
+  customers: number;
+  days: number;
+  files: number;
+  seconds: number;
+}
+interface Connectors {
+  importCsv(options: { files: string[]; lake: string; source?: string; onProgress?: (p: unknown) => void }): Promise<ImportResult>;
+  generateEvents(options: {
+    events: number;
+    seed: number;
+    lake: string;
+    source?: string;
+    start?: string;
+    days?: number;
+    customers?: number;
+    onProgress?: (p: { events: number; total: number }) => void;
+  }): Promise<GenerateResult>;
+}
+
+async function connectors(): Promise<Connectors> {
+  // Loaded when needed, so `check`, `compile` and `run` start without the connectors' imports.
+  const specifier = '../connectors/index.js';
+  return (await import(specifier)) as Connectors;
+}
+
+function lakeOf(parsed: ParsedCommand, io: Io): string {
+  return resolve(stringValue(parsed, 'lake') ?? io.env['KOHORT_LAKE'] ?? 'lake');
+}
+
+/** `kohort import FILE.csv... [--lake DIR] [--source NAME]` */
+export async function importCommand(parsed: ParsedCommand, io: Io): Promise<number> {
+  const lake = lakeOf(parsed, io);
+  const source = stringValue(parsed, 'source');
+  const { importCsv } = await connectors();
+  const r = await importCsv({ files: parsed.positionals, lake, ...(source ? { source } : {}) });
+  io.stdout.write(
+    `imported ${plural(r.rows, 'row')} from ${plural(r.files, 'file')} into ${r.source} (${resolve(lake, r.source)}), ${plural(r.partitions, 'partition')}\n`,
+  );
+  if (r.rejected > 0) io.stdout.write(`${plural(r.rejected, 'row')} rejected${r.rejectsFile ? `: see ${r.rejectsFile}` : ''}\n`);
+  return 0;
+}
+
+/** `kohort generate --events N --seed S [--lake DIR] [--start DATE] [--days D] [--customers C]` */
+export async function generateCommand(parsed: ParsedCommand, io: Io): Promise<number> {
+  const eventsText = stringValue(parsed, 'events');
+  const seedText = stringValue(parsed, 'seed');
+  if (eventsText === undefined) throw new UsageError('`kohort generate` needs --events N', 'generate');
+  if (seedText === undefined) throw new UsageError('`kohort generate` needs --seed S (the same seed gives the same events)', 'generate');
+  const events = countValue(eventsText, 'events', 'generate', 1);
+  const seed = countValue(seedText, 'seed', 'generate', 0, 2 ** 32 - 1);
+  const start = stringValue(parsed, 'start');
+  if (start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new UsageError(`--start must be a date YYYY-MM-DD, not \`${start}\``, 'generate');
+  const daysText = stringValue(parsed, 'days');
+  const customersText = stringValue(parsed, 'customers');
+  const source = stringValue(parsed, 'source');
+  const lake = lakeOf(parsed, io);
+  const { generateEvents } = await connectors();
+  const progress = new Progress(io.stderr, 'events');
+  let r: GenerateResult;
+  try {
+    r = await generateEvents({
+      events,
+      seed,
+      lake,
+      ...(source ? { source } : {}),
+      ...(start ? { start } : {}),
+      ...(daysText !== undefined ? { days: countValue(daysText, 'days', 'generate', 1) } : {}),
+      ...(customersText !== undefined ? { customers: countValue(customersText, 'customers', 'generate', 1) } : {}),
+      onProgress: (p) => progress.update(p.events, p.total),
+    });
+  } finally {
+    progress.done();
+  }
+  io.stdout.write(
+    `generated ${plural(r.events, 'event')} for ${plural(r.customers, 'customer')} over ${plural(r.days, 'day')} into ${r.source} ` +
+      `(${resolve(lake, r.source)}), ${plural(r.files, 'file')}, in ${r.seconds.toFixed(1)} s (${compact(r.events / Math.max(r.seconds, 1e-9))} events/s)\n`,
+  );
+  return 0;
+}

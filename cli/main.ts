@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { isUserError } from '../engine/user-error.js';
+import { parseCommand, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
+import { checkCommand } from './check.js';
+import { compileCommand } from './compile.js';
+import { generateCommand, importCommand } from './data.js';
+import { commandHelp, mainHelp, usageLine } from './help.js';
+import { processIo, type Io } from './io.js';
+import { runCommand } from './run.js';
+import { commandSpec } from './specs.js';
+
+type Handler = (parsed: ParsedCommand, io: Io) => Promise<number>;
+
+const handlers: Record<string, Handler> = {
+  check: checkCommand,
+  compile: compileCommand,
+  run: runCommand,
+  import: importCommand,
+  generate: generateCommand,
+};
+
+/** Exit codes: 0 ok, 1 a user's mistake (bad notebook, missing file), 2 bad usage, 70 our bug. */
+export const exitCodes = { ok: 0, userError: 1, usage: 2, internal: 70 } as const;
+
+/**
+ * The `kohort` command line. Never throws and never shows a stack trace to a user: a UserError
+ * prints its message (exit 1), a usage mistake the command's usage (exit 2), anything else
+ * `kohort: internal error: …` (exit 70; the stack with KOHORT_DEBUG=1).
+ */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  try {
+    return await dispatch([...argv], io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const spec = e.command ? commandSpec(e.command) : undefined;
+      const hint = spec ? `${usageLine(spec)}\nsee \`kohort help ${spec.name}\`` : 'see `kohort --help`';
+      io.stderr.write(`kohort: ${e.message}\n${hint}\n`);
+      return exitCodes.usage;
+    }
+    if (isUserError(e)) {
+      io.stderr.write(`${e.message}\n`);
+      return exitCodes.userError;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`kohort: internal error: ${message}\n`);
+    if (io.env['KOHORT_DEBUG'] === '1' && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+    else io.stderr.write('(this is a bug in kohort; KOHORT_DEBUG=1 shows the stack)\n');
+    return exitCodes.internal;
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help') {
+    (first === undefined ? io.stderr : io.stdout).write(mainHelp());
+    return first === undefined ? exitCodes.usage : exitCodes.ok;
+  }
+  if (first === '-v' || first === '--version') {
+    io.stdout.write(`kohort ${version()}\n`);
+    return exitCodes.ok;
+  }
+  if (first === 'help') {
+    const spec = commandSpec('help')!;
+    const parsed = parseCommand(spec, rest);
+    const topic = parsed.positionals[0];
+    if (topic === undefined) {
+      io.stdout.write(mainHelp());
+      return exitCodes.ok;
+    }
+    io.stdout.write(commandHelp(known(topic)));
+    return exitCodes.ok;
+  }
+  const spec = known(first);
+  const parsed = parseCommand(spec, rest);
+  if (parsed.values['help']) {
+    io.stdout.write(commandHelp(spec));
+    return exitCodes.ok;
+  }
+  return handlers[spec.name]!(parsed, io);
+}
+
+function known(name: string): CommandSpec {
+  const spec = name === 'help' ? undefined : commandSpec(name);
+  if (!spec) {
+    throw new UsageError(name.startsWith('-') ? `unknown option \`${name}\`` : `unknown command \`${name}\``);
+  }
+  return spec;
+}
+
+/** The package's version, from the package.json above this file (in the source tree or dist/). */
+export function version(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'kohort' && pkg.version) return pkg.version;
+    } catch {
+      // Not at this level; try the next.
+    }
+  }
+  return 'unknown';
+}

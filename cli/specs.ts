@@ -1,0 +1,85 @@
+import type { CommandSpec, OptionSpec } from './args.js';
+
+const lake: OptionSpec = { type: 'string', value: 'DIR', help: 'the lake (default: $KOHORT_LAKE, else ./lake)' };
+const asOf: OptionSpec = { type: 'string', value: 'T', help: 'compute as of this date or time (2019-10-15, "2019-10-15 12:00:00")' };
+const cell: OptionSpec = { type: 'string', value: 'NAME', multiple: true, help: 'only this definition (repeatable)' };
+
+/** Every command, in the order `kohort --help` lists them. */
+export const commandSpecs: CommandSpec[] = [
+  {
+    name: 'check',
+    summary: 'check notebooks and print their diagnostics',
+    args: 'FILE...',
+    positionals: [1, Number.MAX_SAFE_INTEGER],
+    options: {
+      lake: { ...lake, help: 'read the sources’ columns from this lake, so columns and types are checked too' },
+    },
+    details:
+      'Prints each problem as `file:line:col: severity code: message` with the source line marked.\n' +
+      'Exits 1 if any notebook has errors, 0 otherwise (warnings and notes do not fail).\n' +
+      'Without --lake (or $KOHORT_LAKE) only syntax and names are checked.',
+  },
+  {
+    name: 'compile',
+    summary: 'print the DuckDB SQL of a notebook',
+    args: 'FILE',
+    positionals: [1, 1],
+    options: { cell, lake: { ...lake, help: 'read the sources’ columns from this lake (default: $KOHORT_LAKE, else ./lake)' }, 'as-of': asOf },
+    details: 'Prints every definition’s SQL, each after a `-- cell NAME` line, or only the cells named with --cell.',
+  },
+  {
+    name: 'run',
+    summary: 'run a notebook’s cells and print the results',
+    args: 'FILE',
+    positionals: [1, 1],
+    options: {
+      cell,
+      lake,
+      'as-of': asOf,
+      format: { type: 'string', value: 'table|csv|json', help: 'output format (default: table)' },
+      limit: { type: 'string', value: 'N', help: 'rows to print per cell (default: 40 for table, all for csv and json)' },
+    },
+    details:
+      'Without --cell, runs every profile, segment, query, sql and plot cell in file order, each under a title.\n' +
+      'Relations the cells share (such as the scan that computes every metric) are computed once.\n' +
+      'csv and json hold exact values: BIGINT ids keep every digit, timestamps are ISO 8601 text.\n' +
+      'Environment: KOHORT_MEMORY_LIMIT (e.g. 8GB) and KOHORT_THREADS size DuckDB.',
+  },
+  {
+    name: 'import',
+    summary: 'import CSV behaviour events into the lake',
+    args: 'FILE.csv...',
+    positionals: [1, Number.MAX_SAFE_INTEGER],
+    options: {
+      lake,
+      source: { type: 'string', value: 'NAME', help: 'the lake dataset to write (default: events)' },
+    },
+    details: 'Rows that cannot be read are set aside in a rejects file, and counted.',
+  },
+  {
+    name: 'generate',
+    summary: 'generate synthetic behaviour events into the lake',
+    args: '',
+    positionals: [0, 0],
+    options: {
+      events: { type: 'string', value: 'N', help: 'how many events (e.g. 1000000, 250k, 42.4M)' },
+      seed: { type: 'string', value: 'S', help: 'random seed: the same seed gives the same events' },
+      lake,
+      source: { type: 'string', value: 'NAME', help: 'the lake dataset to write (default: events)' },
+      start: { type: 'string', value: 'DATE', help: 'first day (YYYY-MM-DD)' },
+      days: { type: 'string', value: 'D', help: 'how many days the events span' },
+      customers: { type: 'string', value: 'C', help: 'how many distinct customers' },
+    },
+  },
+  {
+    name: 'help',
+    summary: 'show help for a command',
+    args: '[COMMAND]',
+    positionals: [0, 1],
+    options: {},
+  },
+];
+
+export function commandSpec(name: string): CommandSpec | undefined {
+  return commandSpecs.find((c) => c.name === name);
+}
