@@ -1,5 +1,5 @@
-import { mkdirSync, realpathSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from './user-error.js';
@@ -16,7 +16,10 @@ export interface OpenDuckDBOptions {
   memoryLimit?: string;
   /** Worker threads. Default: `$KOHORT_THREADS`, else every core. */
   threads?: number;
-  /** Where DuckDB spills. Default `<workspace>/.kohort/tmp`. */
+  /**
+   * Where DuckDB spills. Default `<workspace>/.kohort/tmp`. SQL can read this folder, so give
+   * only a folder of kohort's own.
+   */
   tempDirectory?: string;
 }
 
@@ -29,18 +32,16 @@ export interface KohortDuckDB {
   readonly connection: DuckDBConnection;
   /** The directories DuckDB may read, as given to `allowed_directories`. */
   readonly readable: readonly string[];
+  /** Where DuckDB spills. */
+  readonly tempDirectory: string;
   close(): void;
 }
 
 export async function openDuckDB(options: OpenDuckDBOptions): Promise<KohortDuckDB> {
   const workspace = resolve(options.workspace);
   const readable = readableDirectories([workspace, options.lake, ...(options.readable ?? [])]);
-  const tempDirectory = resolve(options.tempDirectory ?? join(workspace, '.kohort', 'tmp'));
-  try {
-    mkdirSync(tempDirectory, { recursive: true });
-  } catch (e) {
-    throw new UserError(`cannot create DuckDB's spill directory: ${(e as Error).message}`, tempDirectory);
-  }
+  const spill = spillDirectory(options.tempDirectory, workspace);
+  const tempDirectory = spill.path;
   const threads = options.threads ?? envInt('KOHORT_THREADS') ?? availableParallelism();
   const memoryLimit = options.memoryLimit ?? process.env['KOHORT_MEMORY_LIMIT'];
 
@@ -71,16 +72,36 @@ export async function openDuckDB(options: OpenDuckDBOptions): Promise<KohortDuck
   } catch (e) {
     connection.closeSync();
     instance.closeSync();
+    spill.remove();
     throw e;
   }
   return {
     connection,
     readable,
+    tempDirectory,
     close() {
       connection.closeSync();
       instance.closeSync();
+      spill.remove();
     },
   };
+}
+
+/**
+ * Where DuckDB spills. DuckDB lets SQL read its temp directory whatever `allowed_directories`
+ * says, so it must be a folder of kohort's own: `<workspace>/.kohort/tmp`, or, when the
+ * workspace is read-only, a fresh private folder under the system temp directory (removed on close).
+ */
+function spillDirectory(given: string | undefined, workspace: string): { path: string; remove(): void } {
+  const path = resolve(given ?? join(workspace, '.kohort', 'tmp'));
+  try {
+    mkdirSync(path, { recursive: true });
+    return { path, remove() {} };
+  } catch (e) {
+    if (given !== undefined) throw new UserError(`cannot create DuckDB's spill directory: ${(e as Error).message}`, path);
+  }
+  const own = mkdtempSync(join(tmpdir(), 'kohort-spill-'));
+  return { path: own, remove: () => rmSync(own, { recursive: true, force: true }) };
 }
 
 /**

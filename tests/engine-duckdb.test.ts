@@ -131,4 +131,29 @@ describe('a run’s DuckDB', () => {
       small.close();
     }
   });
+
+  test('falls back to a private spill folder, removed on close, when the workspace cannot hold one', async () => {
+    const readOnly = join(root, 'read-only-ws');
+    mkdirSync(readOnly);
+    writeFileSync(join(readOnly, '.kohort'), 'a file where the folder would go');
+    const other = await openDuckDB({ workspace: readOnly, lake, threads: 1 });
+    const spill = other.tempDirectory;
+    try {
+      expect(spill.startsWith(join(tmpdir(), 'kohort-spill-'))).toBe(true);
+      const r = await other.connection.runAndReadAll(`SELECT current_setting('temp_directory')`);
+      expect(r.getRowsJS()).toEqual([[spill]]);
+    } finally {
+      other.close();
+    }
+    expect(existsSync(spill)).toBe(false);
+  });
+
+  test('the spill folder is the workspace’s own by default (DuckDB lets SQL read it)', async () => {
+    expect(db.tempDirectory).toBe(join(workspace, '.kohort', 'tmp'));
+    // Why it must be kohort's own folder: DuckDB exempts it from allowed_directories.
+    writeFileSync(join(db.tempDirectory, 'note.txt'), 'visible');
+    const r = await db.connection.runAndReadAll(`SELECT content FROM read_text('${join(db.tempDirectory, 'note.txt')}')`);
+    expect(r.getRowsJS()).toEqual([['visible']]);
+  });
 });
+
