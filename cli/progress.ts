@@ -10,8 +10,8 @@ export interface ProgressStream {
  * elsewhere (a log, CI) it prints a plain line every 10% so logs stay readable.
  */
 export class Progress {
-  private readonly started = performance.now();
-  private lastDraw = 0;
+  private readonly started: number;
+  private lastDraw = Number.NEGATIVE_INFINITY;
   private lastDecile = -1;
   private drawn = false;
 
@@ -19,7 +19,9 @@ export class Progress {
     private readonly stream: ProgressStream,
     private readonly unit: string,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.started = now();
+  }
 
   update(done: number, total: number): void {
     const fraction = total > 0 ? Math.min(1, done / total) : 0;
