@@ -1,3 +1,4 @@
+import { clearParseCache } from '../dsl/compile.js';
 import { compileNotebook } from '../dsl/index.js';
 import type { BenchResult } from './result.js';
 
@@ -33,19 +34,33 @@ export function benchCompile(): BenchResult[] {
     },
   };
   const options = { lake: '/lake', schemas };
-  for (let i = 0; i < 5; i++) compileNotebook(text, options); // warm up the JIT and Chevrotain
+  for (let i = 0; i < 5; i++) {
+    clearParseCache();
+    compileNotebook(text, options); // warm up the JIT and Chevrotain
+  }
+  const cold = measure(() => {
+    clearParseCache();
+    return compileNotebook(text, options);
+  });
+  // An editor recompiles after a keystroke in one cell: the other 199 come from the parse cache.
+  let n = 0;
+  const edited = measure(() => compileNotebook(text.replace('metric m0 =', `metric m0 = ${n++} +`), options));
+  const median = cold.median;
+  return [
+    { name: 'compile 200-cell notebook, cold (median)', value: median, unit: 'ms', target: '< 50 ms', ok: median < 50 },
+    { name: 'compile 200-cell notebook, cold (p95)', value: cold.p95, unit: 'ms' },
+    { name: 'recompile after editing one cell (median)', value: edited.median, unit: 'ms' },
+  ];
+}
+
+function measure(compile: () => ReturnType<typeof compileNotebook>): { median: number; p95: number } {
   const times: number[] = [];
   for (let i = 0; i < 30; i++) {
     const t0 = performance.now();
-    const r = compileNotebook(text, options);
+    const r = compile();
     times.push(performance.now() - t0);
     if (r.diagnostics.some((d) => d.severity === 'error')) throw new Error(`bench notebook has errors: ${r.diagnostics[0]!.message}`);
   }
   times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)]!;
-  const p95 = times[Math.floor(times.length * 0.95)]!;
-  return [
-    { name: 'compile 200-cell notebook (median)', value: median, unit: 'ms', target: '< 50 ms', ok: median < 50 },
-    { name: 'compile 200-cell notebook (p95)', value: p95, unit: 'ms' },
-  ];
+  return { median: times[Math.floor(times.length / 2)]!, p95: times[Math.floor(times.length * 0.95)]! };
 }

@@ -1,7 +1,7 @@
 import type * as ast from './ast.js';
 import { check, type Located } from './check.js';
 import type { CompileOptions, CompiledCell, CompiledNotebook } from './compiled.js';
-import { dedupe, diagnostic, LineIndex, type Diagnostic } from './diagnostics.js';
+import { dedupe, diagnostic, LineIndex, type Diagnostic, type Range } from './diagnostics.js';
 import { parseNotebook, type NotebookCell } from './notebook.js';
 import { parseDsl } from './parser.js';
 import { dirname, isDatasetName, join } from './paths.js';
@@ -30,32 +30,12 @@ export function parseDefinitions(text: string): ParsedDefinitions {
   const sqlCells: Located<ast.SqlCell>[] = [];
   notebook.cells.forEach((cell, cellIndex) => {
     if (cell.kind === 'kohort') {
-      const base = cell.contentOffset;
-      const parsed = parseDsl(cell.content);
-      for (const e of parsed.lexErrors) diagnostics.push(diagnostic('syntax-error', e.message, lines.range(base + e.offset, base + e.offset + Math.max(1, e.length))));
-      for (const e of parsed.parseErrors) {
-        // An error at the end of the cell sits just after the last real token.
-        const at = Number.isFinite(e.token.startOffset)
-          ? { start: e.token.startOffset, end: (e.token.endOffset ?? e.token.startOffset) + 1 }
-          : e.previous && Number.isFinite(e.previous.endOffset)
-            ? { start: e.previous.endOffset! + 1, end: e.previous.endOffset! + 1 }
-            : { start: cell.content.trimEnd().length, end: cell.content.trimEnd().length };
-        diagnostics.push(diagnostic('syntax-error', e.message, lines.range(base + at.start, base + at.end)));
-      }
-      const built = toAst(parsed.cst, lines, base);
-      const syntaxErrors = diagnostics.length;
-      diagnostics.push(...built.diagnostics);
-      const cellErrors = diagnostics.slice(0, syntaxErrors).concat(built.diagnostics).filter((d) => d.range.start.offset >= base);
-      for (const e of cellErrors) {
-        // A syntax error belongs to the last definition that starts before it (an error "found `segment`"
-        // sits on the next definition's first word). That definition keeps its name, so others don't
-        // cascade, but is not compiled.
-        const owner = built.statements.filter((s) => s.range.start.offset < e.range.start.offset).pop();
-        if (owner && owner.kind !== 'as-of') owner.broken = true;
-      }
-      for (const s of built.statements) {
-        statements.push({ node: s, cellIndex });
-      }
+      const parsed = parseCell(cell.content);
+      // Cached cells are parsed at offset 0, line 1; shift them to where the cell sits now.
+      const start = lines.position(cell.contentOffset);
+      const shift = (r: Range): Range => shiftRange(r, cell.contentOffset, start.line - 1);
+      diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, range: shift(d.range) })));
+      for (const s of parsed.statements) statements.push({ node: mapRanges(s, shift), cellIndex });
     } else if (cell.kind === 'sql' && cell.name) {
       const nameStart = cell.headerRange.start.offset + (cell.header?.lastIndexOf(cell.name) ?? 0);
       sqlCells.push({
@@ -71,6 +51,76 @@ export function parseDefinitions(text: string): ParsedDefinitions {
     }
   });
   return { cells: notebook.cells, statements, sqlCells, diagnostics, lines };
+}
+
+interface ParsedCell {
+  statements: ast.Statement[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Parsed DSL cells by their text. An editor reparses the notebook on every keystroke, but only the
+ * cell being typed in has changed, so the others come from here. Entries are immutable.
+ */
+const cellCache = new Map<string, ParsedCell>();
+const cellCacheLimit = 4000;
+
+/** Empties the parsed-cell cache (benchmarks measure cold compiles with it). */
+export function clearParseCache(): void {
+  cellCache.clear();
+}
+
+function parseCell(content: string): ParsedCell {
+  const cached = cellCache.get(content);
+  if (cached) {
+    // Refresh its place in the (insertion-ordered) map: least recently used goes first.
+    cellCache.delete(content);
+    cellCache.set(content, cached);
+    return cached;
+  }
+  const lines = new LineIndex(content);
+  const diagnostics: Diagnostic[] = [];
+  const parsed = parseDsl(content);
+  for (const e of parsed.lexErrors) diagnostics.push(diagnostic('syntax-error', e.message, lines.range(e.offset, e.offset + Math.max(1, e.length))));
+  for (const e of parsed.parseErrors) {
+    // An error at the end of the cell sits just after the last real token.
+    const at = Number.isFinite(e.token.startOffset)
+      ? { start: e.token.startOffset, end: (e.token.endOffset ?? e.token.startOffset) + 1 }
+      : e.previous && Number.isFinite(e.previous.endOffset)
+        ? { start: e.previous.endOffset! + 1, end: e.previous.endOffset! + 1 }
+        : { start: content.trimEnd().length, end: content.trimEnd().length };
+    diagnostics.push(diagnostic('syntax-error', e.message, lines.range(at.start, at.end)));
+  }
+  const built = toAst(parsed.cst, lines, 0);
+  diagnostics.push(...built.diagnostics);
+  for (const e of diagnostics) {
+    // A syntax error belongs to the last definition that starts before it (an error "found `segment`"
+    // sits on the next definition's first word). That definition keeps its name, so others don't
+    // cascade, but is not compiled.
+    const owner = built.statements.filter((s) => s.range.start.offset < e.range.start.offset).pop();
+    if (owner && owner.kind !== 'as-of') owner.broken = true;
+  }
+  const result = { statements: built.statements, diagnostics };
+  cellCache.set(content, result);
+  if (cellCache.size > cellCacheLimit) cellCache.delete(cellCache.keys().next().value!);
+  return result;
+}
+
+/** Moves a range of a cell parsed on its own to its place in the notebook: columns stay, as a cell starts a line. */
+function shiftRange(r: Range, offset: number, lines: number): Range {
+  return {
+    start: { offset: r.start.offset + offset, line: r.start.line + lines, column: r.start.column },
+    end: { offset: r.end.offset + offset, line: r.end.line + lines, column: r.end.column },
+  };
+}
+
+/** A copy of an AST node with every range passed through `f`. */
+function mapRanges<T>(node: T, f: (r: Range) => Range): T {
+  if (Array.isArray(node)) return node.map((n) => mapRanges(n, f)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'range' ? f(v as Range) : mapRanges(v, f);
+  return out as T;
 }
 
 /**

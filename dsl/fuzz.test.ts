@@ -20,7 +20,7 @@ function prng(seed: number): () => number {
 }
 
 const corpus = readdirSync(join(import.meta.dirname, 'testdata'))
-  .filter((f) => f.endsWith('.kohort'))
+  .filter((f) => /^[^.].*\.kohort$/.test(f))
   .map((f) => readFileSync(join(import.meta.dirname, 'testdata', f), 'utf8'));
 
 const words = [

@@ -12,7 +12,7 @@ import type { Range } from './diagnostics.js';
  * stage (tokens, AST, IR, SQL, rendered diagnostics), PRQL's idiom. Update with `vitest -u`.
  */
 const dir = join(import.meta.dirname, 'testdata');
-const cases = readdirSync(dir).filter((f) => f.endsWith('.kohort'));
+const cases = readdirSync(dir).filter((f) => /^[^.].*\.kohort$/.test(f));
 
 const schemas = {
   ...rees46Schemas,

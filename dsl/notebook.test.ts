@@ -37,7 +37,7 @@ describe('notebook files', () => {
     '--- kohort\n',
     '--- markdown\n---\nnot a header: a markdown rule\n--- sql x\r\nselect 1\r\n',
     'lead\n--- kohort  \nmetric a = count()\n--- markdown notes\n# n',
-    ...readdirSync(join(import.meta.dirname, 'testdata')).filter((f) => f.endsWith('.kohort')).map((f) => readFileSync(join(import.meta.dirname, 'testdata', f), 'utf8')),
+    ...readdirSync(join(import.meta.dirname, 'testdata')).filter((f) => /^[^.].*\.kohort$/.test(f)).map((f) => readFileSync(join(import.meta.dirname, 'testdata', f), 'utf8')),
   ];
   it.each(samples.map((s, i) => [i, s]))('parse → print gives back the file byte for byte (#%i)', (_, text) => {
     expect(printNotebook(parseNotebook(text).cells)).toBe(text);
