@@ -20,6 +20,10 @@ export type { CompileOptions, CompiledCell, CompiledNotebook, DefinitionKind, Pl
 export type { ColumnSchema, SchemaCatalog, SourceLocation, SourceRequest, SourceSchema, ValueType } from './schema.js';
 export { functions, type FunctionSignature } from './functions.js';
 export { assembleSql } from './sql/write.js';
+export { highlightTokens, type HighlightKind, type HighlightToken } from './highlight.js';
+export { complete, type CompletionItem, type CompletionKind, type Completions } from './complete.js';
+export { hover, type Hover } from './hover.js';
+export { definition, type DefinitionLocation } from './definition.js';
 export { duckdb } from './sql/duckdb.js';
 export type { Dialect } from './sql/dialect.js';
 

@@ -92,7 +92,7 @@ export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Dot = createToken({ name: 'Dot', pattern: /\./ });
 
-export const Comment = createToken({ name: 'Comment', pattern: /--[^\n]*/, group: Lexer.SKIPPED });
+export const Comment = createToken({ name: 'Comment', pattern: /--[^\n]*/, group: 'comments' });
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 
 export const keywordTokens: TokenType[] = [
