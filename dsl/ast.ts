@@ -102,6 +102,16 @@ export interface PlotDefinition extends Broken {
   range: Range;
 }
 
+export interface PipelineDefinition extends Broken {
+  kind: 'pipeline';
+  name: Name;
+  connector: Name;
+  topics: { value: string; range: Range }[];
+  /** Clauses as written, checked by the checker: `brokers "…"`, `format json`, `flush 5 seconds`. */
+  clauses: { clause: Name; text?: string; word?: Name; amounts?: { amount: number; unit: Name }[]; range: Range }[];
+  range: Range;
+}
+
 export interface AsOfDefinition {
   kind: 'as-of';
   /** `latest` is a reference named `latest`; anything else is an expression giving a time. */
@@ -120,7 +130,8 @@ export type Definition =
   | ProfileDefinition
   | SegmentDefinition
   | QueryDefinition
-  | PlotDefinition;
+  | PlotDefinition
+  | PipelineDefinition;
 
 export type Statement = Definition | AsOfDefinition;
 

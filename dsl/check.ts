@@ -182,6 +182,8 @@ class Checker implements NameResolver {
         return this.checkQuery(node);
       case 'plot':
         return this.checkPlot(node);
+      case 'pipeline':
+        return this.checkPipeline(node);
       case 'sql':
         return this.checkSql(node);
     }
@@ -657,6 +659,102 @@ class Checker implements NameResolver {
       range: node.range,
     };
     return spec;
+  }
+
+  private checkPipeline(node: ast.PipelineDefinition): IRDefinition | undefined {
+    let failed = false;
+    const fail = (message: string, range: Range, hints?: string[]) => {
+      this.report(diagnostic('invalid-pipeline', message, range, hints));
+      failed = true;
+    };
+    if (node.connector.text.toLowerCase() !== 'kafka') fail(`unknown connector \`${node.connector.text}\`; pipelines read kafka`, node.connector.range);
+    const topics = node.topics.map((x) => x.value);
+    for (const x of node.topics) if (!/^[A-Za-z0-9._-]{1,249}$/.test(x.value)) fail(`\`${x.value}\` is not a Kafka topic name (letters, digits, . _ -)`, x.range);
+    const spec = { brokers: [] as string[], format: 'json' as 'json' | 'csv', source: undefined as string | undefined, lake: undefined as string | undefined, group: `kohort-${node.name.text}`, flush: { rows: 100_000, bytes: 64 * 1024 * 1024, seconds: 2 } };
+    const seen = new Set<string>();
+    for (const c of node.clauses) {
+      const clause = c.clause.text.toLowerCase();
+      if (seen.has(clause)) fail(`\`${clause}\` is given twice`, c.clause.range);
+      seen.add(clause);
+      const needText = (what: string) => {
+        if (c.text === undefined) fail(`\`${clause}\` takes ${what} in quotes`, c.range);
+        return c.text ?? '';
+      };
+      switch (clause) {
+        case 'brokers': {
+          spec.brokers = needText('host:port[,host:port…]').split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+          for (const b of spec.brokers) if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(b)) fail(`\`${b}\` is not a broker address (host:port)`, c.range);
+          break;
+        }
+        case 'format': {
+          const f = c.word?.text.toLowerCase();
+          if (f === 'json' || f === 'csv') spec.format = f;
+          else fail('format is json or csv (REES46 lines)', c.range);
+          break;
+        }
+        case 'into':
+          if (!c.word) fail('`into` names the source the events land in, e.g. into events', c.range);
+          else spec.source = c.word.text;
+          break;
+        case 'lake':
+          spec.lake = needText('a path or an hdfs:// URL');
+          if (c.text !== undefined && !/^(file:|hdfs:\/\/|webhdfs:\/\/|https?:\/\/|\/|\.)/.test(c.text)) fail('lake is a path, a file: URL or an hdfs:// (WebHDFS) URL', c.range);
+          break;
+        case 'group':
+          spec.group = needText('a consumer group name');
+          break;
+        case 'flush': {
+          if (!c.amounts?.length) {
+            fail('flush takes limits such as `flush 50000 rows, 64 mb, 2 seconds`', c.range);
+            break;
+          }
+          for (const { amount, unit } of c.amounts) {
+            const u = unit.text.toLowerCase();
+            const scale: Record<string, ['rows' | 'bytes' | 'seconds', number]> = {
+              rows: ['rows', 1], row: ['rows', 1], bytes: ['bytes', 1], kb: ['bytes', 1024], mb: ['bytes', 1024 ** 2], gb: ['bytes', 1024 ** 3],
+              seconds: ['seconds', 1], second: ['seconds', 1], s: ['seconds', 1], ms: ['seconds', 0.001],
+            };
+            const entry = scale[u];
+            if (!entry) fail(`unknown flush unit \`${unit.text}\`; use rows, bytes, kb, mb, gb, seconds or ms`, unit.range);
+            else if (!(amount > 0)) fail('a flush limit is a positive number', c.range);
+            else spec.flush[entry[0]] = amount * entry[1];
+          }
+          break;
+        }
+        default:
+          fail(`unknown pipeline clause \`${c.clause.text}\``, c.clause.range, suggest(c.clause.text, ['brokers', 'format', 'into', 'lake', 'group', 'flush']).map((s) => `did you mean \`${s}\`?`));
+      }
+    }
+    if (spec.brokers.length === 0) fail('a pipeline needs `brokers "host:port"`', node.name.range);
+    if (!spec.source) {
+      fail('a pipeline needs `into SOURCE`: the lake source its events land in', node.name.range);
+      return undefined;
+    }
+    const def = this.defs.get(spec.source.toLowerCase());
+    const source = def?.node.kind === 'source' ? this.definition(def.node.name.text, node.range) : undefined;
+    if (!source || source === 'error' || source.kind !== 'source') {
+      if (!def) fail(`unknown source \`${spec.source}\``, node.range, suggest(spec.source, this.sources.map((s) => s.node.name.text)).map((s) => `did you mean \`${s}\`?`));
+      else if (def.node.kind !== 'source') fail(`\`${spec.source}\` is a ${def.node.kind}; a pipeline lands into a source`, node.range);
+      return undefined;
+    }
+    if (def?.node.kind === 'source' && def.node.location.kind !== 'lake') fail(`source \`${spec.source}\` reads ${def.node.location.kind} files; a pipeline lands into a lake source`, node.range);
+    if (failed) return undefined;
+    const dataset = def?.node.kind === 'source' ? def.node.location.path : spec.source;
+    return {
+      kind: 'pipeline',
+      name: node.name.text,
+      connector: 'kafka',
+      topics,
+      brokers: spec.brokers,
+      format: spec.format,
+      source: source.name,
+      dataset,
+      ...(spec.lake !== undefined ? { lake: spec.lake } : {}),
+      group: spec.group,
+      flush: spec.flush,
+      dependsOn: [source.name],
+      range: node.range,
+    };
   }
 
   private checkSql(node: ast.SqlCell): IRDefinition | undefined {

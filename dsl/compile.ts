@@ -188,6 +188,10 @@ function compileUnsafe(text: string, options: CompileOptions, dialect: Dialect):
       cell.select = sql.select;
     }
     if (ir?.kind === 'plot') cell.plot = ir.spec;
+    if (ir?.kind === 'pipeline') {
+      const { connector, topics, brokers, format, dataset, lake: pipelineLake, group, flush } = ir;
+      cell.pipeline = { connector, topics, brokers, format, dataset, ...(pipelineLake !== undefined ? { lake: pipelineLake } : {}), group, flush };
+    }
     cells.push(cell);
   }
   cells.sort((a, b) => a.range.start.offset - b.range.start.offset);

@@ -2,7 +2,7 @@ import type { Diagnostic, Range } from './diagnostics.js';
 import type { SchemaCatalog, SourceRequest } from './schema.js';
 
 /** The kinds of named things a notebook defines. Each is addressable by `--cell NAME`. */
-export type DefinitionKind = 'source' | 'metric' | 'profile' | 'segment' | 'query' | 'plot' | 'sql';
+export type DefinitionKind = 'source' | 'metric' | 'profile' | 'segment' | 'query' | 'plot' | 'pipeline' | 'sql';
 
 export interface CompileOptions {
   /** Shown in diagnostics; also the base for relative paths when `baseDir` is absent. */
@@ -56,6 +56,23 @@ export interface CompiledCell {
   relations?: string[];
   select?: string;
   plot?: PlotSpec;
+  pipeline?: PipelineSpec;
+}
+
+/** What a pipeline cell asks the lander to do. Defaults are filled in. */
+export interface PipelineSpec {
+  connector: 'kafka';
+  topics: string[];
+  brokers: string[];
+  format: 'json' | 'csv';
+  /** The lake dataset it lands into (the `into` source's dataset). */
+  dataset: string;
+  /** A lake other than the notebook's, when given. */
+  lake?: string;
+  /** Kafka consumer group. */
+  group: string;
+  /** A file is written when any limit is reached. */
+  flush: { rows: number; bytes: number; seconds: number };
 }
 
 export interface CompiledNotebook {

@@ -72,6 +72,13 @@ describe('completion', () => {
     expect(labels('plot p = bar q (x = |')).toEqual(['brand', 'n']);
   });
 
+  it('pipelines offer their clauses, formats and sources', () => {
+    expect(labels('pipeline p = |')).toEqual(['kafka']);
+    expect(labels('pipeline p = kafka "t" |')).toEqual(['brokers', 'format', 'into', 'lake', 'group', 'flush']);
+    expect(labels('pipeline p = kafka "t" format |')).toEqual(['json', 'csv']);
+    expect(labels('pipeline p = kafka "t" into |')).toEqual(['events']);
+  });
+
   it('source clauses and columns', () => {
     expect(labels('source s = |')).toEqual(['lake', 'parquet', 'csv']);
     expect(labels('source s = lake "s" |')).toEqual(['key', 'time']);

@@ -26,7 +26,7 @@ export interface Completions {
   to: number;
 }
 
-const statementKeywords = ['source', 'metric', 'profile', 'segment', 'query', 'plot', 'as of'];
+const statementKeywords = ['source', 'metric', 'profile', 'segment', 'query', 'plot', 'pipeline', 'as of'];
 const afterOperand = ['and', 'or', 'not', 'between', 'in', 'is null', 'is not null', 'starts with', 'ends with', 'contains'];
 const expressionStart = ['not', 'case', 'true', 'false', 'null', 'date', 'timestamp'];
 const aggregates = Object.entries(functions).filter(([, f]) => f.kind === 'aggregate').map(([n]) => n);
@@ -119,6 +119,15 @@ function statementItems(st: IToken[], scope: Scope): CompletionItem[] {
       const daily = st.some((x) => x.tokenType === t.Per);
       return [...scope.entityNames(daily ? ['metric'] : ['metric', 'segment'])].filter((i) => !listed.has(i.label));
     }
+    return [];
+  }
+
+  if (kind === t.Pipeline) {
+    if (body.length === 0) return keywords(softKeywords.pipelineKinds);
+    if (is(last, t.Identifier) && word(last) === 'into') return scope.relations(['source']);
+    if (is(last, t.Identifier) && word(last) === 'format') return keywords(softKeywords.pipelineFormats);
+    if (is(last, t.NumberLiteral)) return keywords(softKeywords.flushUnits, 'unit');
+    if (is(last, t.StringLiteral) || (is(last, t.Identifier) && body.length > 2)) return keywords(softKeywords.pipelineClauses);
     return [];
   }
 

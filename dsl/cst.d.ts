@@ -22,6 +22,7 @@ export type StatementCstChildren = {
   segmentDefinition?: SegmentDefinitionCstNode[];
   queryDefinition?: QueryDefinitionCstNode[];
   plotDefinition?: PlotDefinitionCstNode[];
+  pipelineDefinition?: PipelineDefinitionCstNode[];
   asOfDefinition?: AsOfDefinitionCstNode[];
 };
 
@@ -144,6 +145,35 @@ export type PlotDefinitionCstChildren = {
   channelValue: NameCstNode[];
   Comma?: IToken[];
   RParen: IToken[];
+};
+
+export interface PipelineDefinitionCstNode extends CstNode {
+  name: "pipelineDefinition";
+  children: PipelineDefinitionCstChildren;
+}
+
+export type PipelineDefinitionCstChildren = {
+  Pipeline: IToken[];
+  name: NameCstNode[];
+  Equals: IToken[];
+  connector: IToken[];
+  topics: IToken[];
+  Comma?: IToken[];
+  pipelineClause?: PipelineClauseCstNode[];
+};
+
+export interface PipelineClauseCstNode extends CstNode {
+  name: "pipelineClause";
+  children: PipelineClauseCstChildren;
+}
+
+export type PipelineClauseCstChildren = {
+  clause?: (IToken)[];
+  text?: IToken[];
+  word?: NameCstNode[];
+  amounts?: IToken[];
+  units?: IToken[];
+  Comma?: IToken[];
 };
 
 export interface AsOfDefinitionCstNode extends CstNode {
@@ -376,6 +406,8 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   selectItem(children: SelectItemCstChildren, param?: IN): OUT;
   orderItem(children: OrderItemCstChildren, param?: IN): OUT;
   plotDefinition(children: PlotDefinitionCstChildren, param?: IN): OUT;
+  pipelineDefinition(children: PipelineDefinitionCstChildren, param?: IN): OUT;
+  pipelineClause(children: PipelineClauseCstChildren, param?: IN): OUT;
   asOfDefinition(children: AsOfDefinitionCstChildren, param?: IN): OUT;
   fromClause(children: FromClauseCstChildren, param?: IN): OUT;
   whereClause(children: WhereClauseCstChildren, param?: IN): OUT;

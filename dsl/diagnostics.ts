@@ -41,6 +41,7 @@ export const diagnosticCodes = {
   'invalid-literal': 'error',
   'wrong-cell-kind': 'error',
   'sql-cell-empty': 'error',
+  'invalid-pipeline': 'error',
   'missing-schema': 'warning',
   'unused-definition': 'info',
   'internal-error': 'error',

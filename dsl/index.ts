@@ -16,7 +16,7 @@ export {
   type Range,
   type Severity,
 } from './diagnostics.js';
-export type { CompileOptions, CompiledCell, CompiledNotebook, DefinitionKind, PlotSpec, Relation } from './compiled.js';
+export type { CompileOptions, CompiledCell, CompiledNotebook, DefinitionKind, PipelineSpec, PlotSpec, Relation } from './compiled.js';
 export type { ColumnSchema, SchemaCatalog, SourceLocation, SourceRequest, SourceSchema, ValueType } from './schema.js';
 export { functions, type FunctionSignature } from './functions.js';
 export { assembleSql } from './sql/write.js';

@@ -110,6 +110,25 @@ export interface IRPlot {
   range: Range;
 }
 
+/** A Kafka → lake pipeline: what the lander needs, checked. */
+export interface IRPipeline {
+  name: string;
+  connector: 'kafka';
+  topics: string[];
+  brokers: string[];
+  format: 'json' | 'csv';
+  /** The source whose lake dataset it fills (and whose schema records must fit). */
+  source: string;
+  /** The lake dataset name inside the lake. */
+  dataset: string;
+  /** A lake other than the notebook's (`file:` path or `hdfs://` / WebHDFS URL). */
+  lake?: string;
+  group: string;
+  flush: { rows: number; bytes: number; seconds: number };
+  dependsOn: string[];
+  range: Range;
+}
+
 export interface IRSqlCell {
   name: string;
   sql: string;
@@ -126,6 +145,7 @@ export type IRDefinition =
   | ({ kind: 'segment' } & IRSegment)
   | ({ kind: 'query' } & IRQuery)
   | ({ kind: 'plot' } & IRPlot)
+  | ({ kind: 'pipeline' } & IRPipeline)
   | ({ kind: 'sql' } & IRSqlCell);
 
 export interface IRNotebook {

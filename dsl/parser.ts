@@ -31,7 +31,7 @@ function found(token: IToken): string {
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected, actual }) => `expected ${tokenLabel(expected)} but found ${found(actual)}`,
   buildNotAllInputParsedMessage: ({ firstRedundant }) =>
-    `unexpected ${found(firstRedundant)}; a definition starts with source, metric, profile, segment, query, plot or as of`,
+    `unexpected ${found(firstRedundant)}; a definition starts with source, metric, profile, segment, query, plot, pipeline or as of`,
   buildNoViableAltMessage: ({ actual, ruleName }) => `expected ${describeRule(ruleName)} but found ${found(actual[0]!)}`,
   buildEarlyExitMessage: ({ actual, ruleName }) => `expected ${describeRule(ruleName)} but found ${found(actual[0]!)}`,
 };
@@ -42,7 +42,7 @@ function describeRule(rule: string): string {
   if (expressionRules.includes(rule)) return 'an expression';
   const names: Record<string, string> = {
     program: 'a definition',
-    statement: 'a definition (source, metric, profile, segment, query, plot or as of)',
+    statement: 'a definition (source, metric, profile, segment, query, plot, pipeline or as of)',
     window: 'a window (`last 30 days`, or `between date "…" and date "…"`)',
     name: 'a name',
     profileDefinition: 'a list of metrics',
@@ -74,6 +74,7 @@ export class KohortParser extends CstParser {
       { ALT: () => this.SUBRULE(this.segmentDefinition) },
       { ALT: () => this.SUBRULE(this.queryDefinition) },
       { ALT: () => this.SUBRULE(this.plotDefinition) },
+      { ALT: () => this.SUBRULE(this.pipelineDefinition) },
       { ALT: () => this.SUBRULE(this.asOfDefinition) },
     ]);
   });
@@ -181,6 +182,39 @@ export class KohortParser extends CstParser {
       },
     });
     this.CONSUME(t.RParen);
+  });
+
+  /**
+   * `pipeline live = kafka "events" brokers "127.0.0.1:9092" format json into events
+   *    [lake "hdfs://…"] [group "…"] [flush 50000 rows, 64 mb, 2 seconds]`
+   */
+  pipelineDefinition = this.RULE('pipelineDefinition', () => {
+    this.CONSUME(t.Pipeline);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Equals);
+    this.CONSUME(t.Identifier, { LABEL: 'connector' });
+    this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.CONSUME(t.StringLiteral, { LABEL: 'topics' }) });
+    this.MANY(() => this.SUBRULE(this.pipelineClause));
+  });
+
+  /** `brokers "a:9092,b:9092"`, `format json`, `into events`, `flush 50000 rows, 2 seconds` */
+  pipelineClause = this.RULE('pipelineClause', () => {
+    // `group` is a keyword elsewhere (group by); here it names the consumer group.
+    this.OR1([{ ALT: () => this.CONSUME(t.Identifier, { LABEL: 'clause' }) }, { ALT: () => this.CONSUME(t.Group, { LABEL: 'clause' }) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(t.StringLiteral, { LABEL: 'text' }) },
+      { ALT: () => this.SUBRULE(this.name, { LABEL: 'word' }) },
+      {
+        ALT: () =>
+          this.AT_LEAST_ONE_SEP({
+            SEP: t.Comma,
+            DEF: () => {
+              this.CONSUME(t.NumberLiteral, { LABEL: 'amounts' });
+              this.CONSUME2(t.Identifier, { LABEL: 'units' });
+            },
+          }),
+      },
+    ]);
   });
 
   /** `as of latest` or `as of date "2019-10-31"` */

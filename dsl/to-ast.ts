@@ -79,6 +79,7 @@ class AstBuilder extends BaseVisitor {
       ctx.segmentDefinition?.[0] ??
       ctx.queryDefinition?.[0] ??
       ctx.plotDefinition?.[0] ??
+      ctx.pipelineDefinition?.[0] ??
       ctx.asOfDefinition?.[0];
     return child ? (this.v(child) as ast.Statement | undefined) : undefined;
   }
@@ -211,6 +212,38 @@ class AstBuilder extends BaseVisitor {
       if (value && !c.isInsertedInRecovery) channels.push({ channel: { text: c.image, range: this.tokenRange(c) }, value });
     });
     return { kind: 'plot', name, mark: { text: mark.image, range: this.tokenRange(mark) }, data, channels, range: this.nodeRange(node) };
+  }
+
+  pipelineDefinition(ctx: cst.PipelineDefinitionCstChildren, node?: CstNode): ast.PipelineDefinition | undefined {
+    const name = this.nameOf(ctx.name?.[0]);
+    const connector = ctx.connector?.[0];
+    if (!name || !connector || connector.isInsertedInRecovery) return undefined;
+    return {
+      kind: 'pipeline',
+      name,
+      connector: { text: connector.image, range: this.tokenRange(connector) },
+      topics: (ctx.topics ?? []).filter((x) => !x.isInsertedInRecovery).map((x) => ({ value: unquote(x.image), range: this.tokenRange(x) })),
+      clauses: (ctx.pipelineClause ?? []).map((c) => this.v(c) as ast.PipelineDefinition['clauses'][number]).filter((c) => c !== undefined),
+      range: this.nodeRange(node),
+    };
+  }
+
+  pipelineClause(ctx: cst.PipelineClauseCstChildren, node?: CstNode): ast.PipelineDefinition['clauses'][number] | undefined {
+    const clause = ctx.clause?.[0];
+    if (!clause || clause.isInsertedInRecovery) return undefined;
+    const out: ast.PipelineDefinition['clauses'][number] = { clause: { text: clause.image, range: this.tokenRange(clause) }, range: this.nodeRange(node) };
+    const text = ctx.text?.[0];
+    if (text) out.text = unquote(text.image);
+    const word = this.nameOf(ctx.word?.[0]);
+    if (word) out.word = word;
+    const units = ctx.units ?? [];
+    if (ctx.amounts) {
+      out.amounts = ctx.amounts.flatMap((a, i) => {
+        const unit = units[i];
+        return unit ? [{ amount: Number(a.image), unit: { text: unit.image, range: this.tokenRange(unit) } }] : [];
+      });
+    }
+    return out;
   }
 
   asOfDefinition(ctx: cst.AsOfDefinitionCstChildren, node?: CstNode): ast.AsOfDefinition {

@@ -23,10 +23,11 @@ export const Profile = keyword('Profile');
 export const Segment = keyword('Segment');
 export const Query = keyword('Query');
 export const Plot = keyword('Plot');
+export const Pipeline = keyword('Pipeline');
 export const As = keyword('As');
 export const Of = keyword('Of');
 /** Tokens that begin a statement; recovery resynchronises on them. */
-export const statementStarters = [Source, Metric, Profile, Segment, Query, Plot, As];
+export const statementStarters = [Source, Metric, Profile, Segment, Query, Plot, Pipeline, As];
 
 // Clauses.
 export const From = keyword('From');
@@ -96,7 +97,7 @@ export const Comment = createToken({ name: 'Comment', pattern: /--[^\n]*/, group
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 
 export const keywordTokens: TokenType[] = [
-  Source, Metric, Profile, Segment, Query, Plot, As, Of,
+  Source, Metric, Profile, Segment, Query, Plot, Pipeline, As, Of,
   From, Where, During, Per, Group, By, Select, Order, Asc, Desc, Limit,
   And, Or, Not, In, Is, Between, Starts, Ends, With, Contains,
   Case, When, Then, Else, End, Distinct, Null, True, False,
@@ -144,4 +145,8 @@ export const softKeywords = {
   asOf: ['latest'],
   plotMarks: ['line', 'bar', 'area', 'dot'],
   plotChannels: ['x', 'y', 'color'],
+  pipelineKinds: ['kafka'],
+  pipelineClauses: ['brokers', 'format', 'into', 'lake', 'group', 'flush'],
+  pipelineFormats: ['json', 'csv'],
+  flushUnits: ['rows', 'bytes', 'kb', 'mb', 'gb', 'seconds', 'ms'],
 } as const;

@@ -167,6 +167,8 @@ class Writer {
       }
       case 'plot':
         return [def.spec.data];
+      case 'pipeline':
+        return [];
       case 'sql':
         return def.dependsOn;
     }
@@ -207,6 +209,8 @@ class Writer {
       }
       case 'plot':
         return { body: `SELECT *\nFROM ${q(def.spec.data)}`, cell: `SELECT *\nFROM ${q(def.spec.data)}` };
+      case 'pipeline':
+        return undefined; // a pipeline moves data; it has no table of its own
       case 'sql': {
         // A body with its own WITH cannot follow ours, so it is wrapped; otherwise it is kept as written.
         const ownWith = /^\s*with\b/i.test(def.sql);

@@ -393,3 +393,6 @@ WITH
   FROM "events__metrics"
 )
 SELECT count(*) FILTER (WHERE vip) * 1.0 / count(*) AS share FROM (SELECT user_id, user_id IN (SELECT user_id FROM vip) AS vip FROM customers)
+
+-- pipeline live
+-- (not compiled: see diagnostics)
