@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
-import { compileNotebook, type CompiledCell, type CompiledNotebook, type DefinitionKind, type PlotSpec, type SchemaCatalog } from '../dsl/index.js';
+import { compileNotebook, LineIndex, parseNotebook, type CompiledCell, type CompiledNotebook, type DefinitionKind, type PlotSpec, type SchemaCatalog } from '../dsl/index.js';
 import { suggest } from '../dsl/suggest.js';
 import { openDuckDB, sqlIdentifier, type KohortDuckDB } from './duckdb.js';
 import { cellError, explainDuckDBError } from './errors.js';
@@ -233,8 +233,30 @@ export class NotebookSession {
       return await readTable(await prepared.stream(), options);
     } catch (e) {
       if (e instanceof UserError) throw e;
-      throw cellError(e, { name: cell.name, place }, this.db.readable);
+      throw cellError(e, { name: cell.name, place: this.sqlErrorPlace(cell, e) ?? place }, this.db.readable);
     }
+  }
+
+  /**
+   * `file:line:col` in the notebook of the spot DuckDB's `LINE n:` context points at in a sql
+   * cell. The line is found by its text, so it holds whether the writer kept, trimmed or wrapped
+   * (and indented) the cell's SQL.
+   */
+  private sqlErrorPlace(cell: CompiledCell, e: unknown): string | undefined {
+    const m = /\nLINE (\d+): (.*)\n( *)\^/.exec(e instanceof Error ? e.message : '');
+    const notebookCell = parseNotebook(this.text).cells[cell.cellIndex];
+    if (!m || !notebookCell || cell.select === undefined) return undefined;
+    const selectLine = cell.select.split('\n')[Number(m[1]) - 1];
+    if (selectLine === undefined || selectLine.trim() === '') return undefined;
+    const contentLines = notebookCell.content.split('\n');
+    const index = contentLines.findIndex((l) => l.length > 0 && selectLine.endsWith(l) && selectLine.slice(0, -l.length).trim() === '');
+    if (index < 0) return undefined;
+    const indent = selectLine.length - contentLines[index]!.length;
+    // DuckDB cuts long lines to a window starting with `...`; then the column is not known.
+    const caret = m[2]!.startsWith('...') ? indent : m[3]!.length - `LINE ${m[1]}: `.length;
+    const offset = notebookCell.contentOffset + contentLines.slice(0, index).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, caret - indent);
+    const at = new LineIndex(this.text).position(offset);
+    return `${this.file}:${at.line}:${at.column}`;
   }
 }
 

@@ -307,7 +307,7 @@ describe('kohort run', () => {
     const r = await kohort(['run', 'leak.kohort', '--lake', lake, '--cell', 'leak']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^leak\.kohort:\d+:1: cell `leak`: cannot access \/etc\/passwd: kohort reads only files under /);
+    expect(r.stderr).toMatch(/^leak\.kohort:\d+:\d+: cell `leak`: cannot access \/etc\/passwd: kohort reads only files under /);
     noStackTrace(r.stderr);
   });
 

@@ -211,19 +211,20 @@ describe('a notebook over a hand-made lake', () => {
 });
 
 describe('sql cells', () => {
-  const refused: [string, string, RegExp][] = [
-    ['drop', 'drop view customers', /sql cell `drop` is a DROP statement; a sql cell may only read/],
-    ['two', 'select 1; select 2', /sql cell `two` holds 2 statements/],
-    ['setting', 'SET enable_external_access = true', /sql cell `setting` is a SET statement/],
-    ['attach', "ATTACH ':memory:' AS other", /sql cell `attach` is a ATTACH statement/],
-    ['create', 'create table t as select 1 as x', /sql cell `create` is a CREATE statement/],
-    ['passwd', "select * from read_csv('/etc/passwd')", /cell `passwd`: cannot access \/etc\/passwd: kohort reads only files under/],
-    ['text', "select * from read_text('/etc/passwd')", /cell `text`: cannot access \/etc\/passwd/],
-    ['copy', "COPY (select 1) TO '/tmp/kohort-escape.csv'", /cell `copy`: cannot access \/tmp\/kohort-escape\.csv/],
-    ['load', 'LOAD httpfs', /sql cell `load` is a LOAD statement/],
+  // The place is the cell's header, or the spot in its SQL when DuckDB points at one.
+  const refused: [string, string, RegExp, 'header' | 'sql'][] = [
+    ['drop', 'drop view customers', /sql cell `drop` is a DROP statement; a sql cell may only read/, 'header'],
+    ['two', 'select 1; select 2', /sql cell `two` holds 2 statements/, 'header'],
+    ['setting', 'SET enable_external_access = true', /sql cell `setting` is a SET statement/, 'header'],
+    ['attach', "ATTACH ':memory:' AS other", /sql cell `attach` is a ATTACH statement/, 'header'],
+    ['create', 'create table t as select 1 as x', /sql cell `create` is a CREATE statement/, 'header'],
+    ['passwd', "select * from read_csv('/etc/passwd')", /cell `passwd`: cannot access \/etc\/passwd: kohort reads only files under/, 'sql'],
+    ['text', "select * from read_text('/etc/passwd')", /cell `text`: cannot access \/etc\/passwd/, 'sql'],
+    ['copy', "COPY (select 1) TO '/tmp/kohort-escape.csv'", /cell `copy`: cannot access \/tmp\/kohort-escape\.csv/, 'header'],
+    ['load', 'LOAD httpfs', /sql cell `load` is a LOAD statement/, 'header'],
   ];
 
-  test.each(refused)('refuses %s', async (name, sql, message) => {
+  test.each(refused)('refuses %s', async (name, sql, message, where) => {
     const s = await open(`${notebook}\n--- sql ${name}\n${sql}\n`);
     try {
       const error = await s.run(name).then(
@@ -233,17 +234,24 @@ describe('sql cells', () => {
       expect(error).toBeInstanceOf(UserError);
       expect((error as Error).message).toMatch(message);
       // …and names the cell's place in the notebook.
-      const line = `${notebook}\n`.split('\n').length;
+      const header = `${notebook}\n`.split('\n').length;
+      const line = where === 'header' ? header : header + 1;
       expect((error as Error).message.startsWith(`${file}:${line}:`)).toBe(true);
     } finally {
       s.close();
     }
   });
 
-  test('a DuckDB error names the cell and its place', async () => {
-    const s = await open(`${notebook}\n--- sql oops\nselect no_such_column from customers\n`);
+  test('a DuckDB error names the cell and the spot in the notebook', async () => {
+    const lines = `${notebook}\n--- sql oops\n\nselect user_id,\n  no_such_column\nfrom customers\n--- sql wrapped\nwith x as (select 1 as a)\nselect b from x\n`;
+    const line = (text: string) => lines.split('\n').indexOf(text) + 1;
+    const s = await open(lines);
     try {
-      await expect(s.run('oops')).rejects.toThrow(/test\.kohort:\d+:\d+: cell `oops`: Binder Error: Referenced column "no_such_column" not found/);
+      await expect(s.run('oops')).rejects.toThrow(
+        new RegExp(`^${file}:${line('  no_such_column')}:3: cell \`oops\`: Binder Error: Referenced column "no_such_column" not found`),
+      );
+      // A cell with its own WITH is wrapped (and indented) by the compiler; the place still holds.
+      await expect(s.run('wrapped')).rejects.toThrow(new RegExp(`^${file}:${line('select b from x')}:8: cell \`wrapped\`: Binder Error`));
     } finally {
       s.close();
     }
