@@ -174,7 +174,8 @@ export class NotebookSession {
 
   private runnable(cell: CompiledCell): CompiledCell {
     if (cell.sql !== undefined && cell.select !== undefined) return cell;
-    const why = cell.kind === 'metric' ? 'has errors' : 'has errors (or depends on a definition that has)';
+    if (cell.kind === 'pipeline') throw new UserError(`cell \`${cell.name}\` is a pipeline: it lands data, it has no table to run`, this.placeOf(cell));
+    const why = 'has errors (or depends on a definition that has)';
     throw new UserError(`cell \`${cell.name}\` ${why}; \`kohort check ${this.file}\` lists them`, this.placeOf(cell));
   }
 
