@@ -1,0 +1,518 @@
+import { createHash } from 'node:crypto';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { checkSourceName } from '../../engine/lake.js';
+import { UserError } from '../../engine/user-error.js';
+import type { WebHdfsOptions } from '../hdfs/webhdfs.js';
+import { checkTopicName, kafkaClient } from '../kafka/client.js';
+import type { Rees46Row } from '../rees46.js';
+import { parseMessage, type MessageFormat } from './message.js';
+import { deadLetterDataset, isUnitTempName, parseUnitFileName, tpKey, unitFileName } from './naming.js';
+import { openLakeStorage, parseLakeLocation, type LakeStorage } from './storage.js';
+import { ParquetWriter, type DeadLetter } from './writer.js';
+
+/** When a partition's buffer is written out: whichever comes first. */
+export interface FlushRules {
+  /** Messages buffered. Default 100,000. */
+  rows?: number;
+  /** Bytes of message values buffered. Default 32 MiB. */
+  bytes?: number;
+  /** Seconds since the oldest buffered message arrived. Default 2. */
+  seconds?: number;
+}
+
+export interface LandOptions {
+  /** `host:port[,host:port…]`. */
+  brokers: string | readonly string[];
+  topics: readonly string[];
+  /** A folder, `file:…`, `hdfs://…` or `webhdfs://…` (see `parseLakeLocation`). */
+  lake: string;
+  /** The dataset to land into, `<lake>/<source>/`. Default `events`. */
+  source?: string;
+  /** Default `auto`: JSON objects and REES46 CSV lines, told apart per message. */
+  format?: MessageFormat;
+  /** The consumer group. Default: derived from the lake and source, so one lake has one position. */
+  groupId?: string;
+  flush?: FlushRules;
+  /** WebHDFS retry settings for an HDFS lake. Default: retry forever, backoff up to 8 s. */
+  webhdfs?: Partial<WebHdfsOptions>;
+  /** Called about once a second, and when something changes state (HDFS down, back up). */
+  onStatus?: (status: LandStatus) => void;
+}
+
+/** Counts since start, and what the lander is waiting for, if anything. */
+export interface LandStatus {
+  /** Messages taken from Kafka into buffers (re-deliveries not counted). */
+  consumed: number;
+  /** Events written to the lake. */
+  landed: number;
+  /** Messages written to the dead-letter set. */
+  deadLetters: number;
+  /** Counts of dead letters by reason code. */
+  deadLetterCodes: Record<string, number>;
+  /** Files made visible. */
+  files: number;
+  /** Flushes done (one per partition buffer). */
+  units: number;
+  /** Units found half-landed at start (a crash between renames) and completed. */
+  repaired: number;
+  /** Messages buffered, not yet landed. */
+  buffered: number;
+  /** Empty while all is well; else e.g. `HDFS: NameNode 127.0.0.1:9870: connection refused — retry 3 in 2.0 s`. */
+  waiting: string;
+  /** The last Kafka warning or error, if recent (kafkajs retries on its own). */
+  kafka: string;
+  lake: string;
+  groupId: string;
+}
+
+/** Messages of one partition at consecutive positions, flushed together. */
+interface Unit {
+  topic: string;
+  partition: number;
+  first: bigint;
+  last: bigint;
+  messages: KafkaMessage[];
+  /** A unit found half-landed: files already present are kept, not rewritten. */
+  repair: boolean;
+}
+
+interface PartitionState {
+  /** The next offset to buffer; lower offsets are re-deliveries and skipped. */
+  next: bigint;
+  messages: KafkaMessage[];
+  bytes: number;
+  /** When the oldest buffered message arrived (ms), or 0. */
+  since: number;
+  /** While completing a half-landed unit: its last offset (the buffer is flushed exactly there). */
+  repairUntil: bigint | undefined;
+}
+
+const defaults = { rows: 100_000, bytes: 32 << 20, seconds: 2 };
+/** Units waiting to be written; eachBatch waits beyond this (back-pressure). */
+const maxQueuedUnits = 4;
+
+/**
+ * Lands Kafka topics in the lake, exactly once.
+ *
+ * Each partition's messages are buffered in order and flushed as a unit when a flush rule fires.
+ * A unit's events are split by day and dead letters by day; each part is written as Parquet to a
+ * hidden temp name and renamed into place as `<topic>+<partition>+<first>+<last>.parquet`; only
+ * after every part of the unit is visible is the offset `last + 1` committed to Kafka. Units are
+ * published one at a time, in order, so at any moment at most the newest unit of a partition can
+ * be half-visible (a crash between two renames).
+ *
+ * On (re)start the lake is the truth, not the committed offset: for each partition the newest
+ * landed unit is found from the file names; messages up to it are skipped (already landed), and
+ * if Kafka's committed offset says that unit was never committed, the unit is read again and
+ * completed, keeping the parts already there (their names, hence contents, are the same). So a
+ * kill -9 at any point neither loses nor doubles an event. This is the technique of Kafka
+ * Connect's HDFS sink, without its write-ahead log: a unit's offsets fix its contents.
+ */
+export class Lander {
+  private readonly storage: LakeStorage;
+  private readonly consumer: Consumer;
+  private readonly rules: Required<FlushRules>;
+  private readonly source: string;
+  private readonly format: MessageFormat;
+  private readonly topics: readonly string[];
+  readonly groupId: string;
+  private writer: ParquetWriter | undefined;
+  private readonly partitions = new Map<string, PartitionState>();
+  /** Partitions asked to seek back to a half-landed unit since the last (re)join. */
+  private readonly sought = new Set<string>();
+  private committing = false;
+  /** The newest landed unit per partition, from the lake's file names (refreshed after a rebalance). */
+  private landed: Map<string, { first: bigint; last: bigint }> | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private failure: unknown;
+  private readonly pendingCommits = new Map<string, { topic: string; partition: number; offset: string }>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastStatusAt = 0;
+  private kafkaNote = { text: '', at: 0 };
+  private stopped = false;
+  private readonly done: Promise<void>;
+  private settle!: (e?: unknown) => void;
+  readonly status: LandStatus;
+  private readonly onStatus: ((s: LandStatus) => void) | undefined;
+
+  constructor(private readonly options: LandOptions) {
+    this.source = options.source ?? 'events';
+    checkSourceName(this.source);
+    if (options.topics.length === 0) throw new UserError('no topics to land');
+    for (const t of options.topics) checkTopicName(t);
+    this.topics = options.topics;
+    this.format = options.format ?? 'auto';
+    this.rules = { ...defaults, ...options.flush };
+    for (const [k, v] of Object.entries(this.rules)) {
+      if (!(v > 0)) throw new UserError(`flush ${k} must be a positive number, not ${v}`);
+    }
+    const location = parseLakeLocation(options.lake);
+    this.onStatus = options.onStatus;
+    this.storage = openLakeStorage(location, {
+      retries: Number.POSITIVE_INFINITY,
+      ...options.webhdfs,
+      onRetry: (r) => {
+        this.status.waiting = `HDFS: ${r.reason} — ${r.op} ${r.path}, retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s`;
+        this.report(true);
+        options.webhdfs?.onRetry?.(r);
+      },
+    });
+    const lakeId = location.kind === 'local' ? location.path : `${location.webhdfs}${location.path}`;
+    this.groupId = options.groupId ?? `kohort-land-${this.source}-${createHash('sha256').update(lakeId).digest('hex').slice(0, 12)}`;
+    const kafka = kafkaClient({
+      brokers: options.brokers,
+      clientId: 'kohort-land',
+      onLog: (e) => {
+        this.kafkaNote = { text: e.message, at: Date.now() };
+      },
+    });
+    this.consumer = kafka.consumer({
+      groupId: this.groupId,
+      maxBytesPerPartition: 8 << 20,
+      maxBytes: 64 << 20,
+      maxWaitTimeInMs: 200,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+    });
+    this.status = {
+      consumed: 0,
+      landed: 0,
+      deadLetters: 0,
+      deadLetterCodes: {},
+      files: 0,
+      units: 0,
+      repaired: 0,
+      buffered: 0,
+      waiting: '',
+      kafka: '',
+      lake: this.storage.description,
+      groupId: this.groupId,
+    };
+    this.done = new Promise((resolve, reject) => {
+      this.settle = (e) => (e === undefined ? resolve() : reject(e));
+    });
+    this.done.catch(() => undefined);
+  }
+
+  /** Connects and starts landing; resolves once consuming has started. */
+  async start(): Promise<void> {
+    this.writer = await ParquetWriter.open();
+    await this.consumer.connect();
+    for (const topic of this.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onJoin(e.payload.memberAssignment));
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      const error = e.payload.error;
+      this.kafkaNote = { text: `consumer restarting after: ${error.message}`, at: Date.now() };
+      if (!e.payload.restart) this.fail(error);
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    this.timer = setInterval(() => this.tick(), 200);
+  }
+
+  /** Resolves when the lander stops (after `stop()`), rejects when it fails for good. */
+  get finished(): Promise<void> {
+    return this.done;
+  }
+
+  /**
+   * Stops consuming, lands everything buffered, commits, disconnects. Nothing is lost by a stop
+   * without it either (the buffered messages are read again on the next start); this just leaves
+   * the lake and the group up to date.
+   */
+  async stop(): Promise<LandStatus> {
+    if (this.stopped) {
+      await this.done.catch(() => undefined);
+      return this.status;
+    }
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    let error: unknown;
+    try {
+      await this.consumer.stop();
+      if (this.failure === undefined) {
+        for (const [key, state] of this.partitions) if (state.messages.length > 0) this.flush(key, state);
+        await this.queue;
+        await this.retryCommits();
+      }
+    } catch (e) {
+      error = e;
+    } finally {
+      await this.consumer.disconnect().catch(() => undefined);
+      await this.writer?.close();
+      await this.storage.close();
+    }
+    error ??= this.failure;
+    this.report(true);
+    this.settle(error);
+    if (error !== undefined) throw error;
+    return this.status;
+  }
+
+  private fail(e: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = e;
+    void this.stop().catch(() => undefined);
+  }
+
+  private onJoin(assignment: Record<string, number[]>): void {
+    const assigned = new Set<string>();
+    for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) assigned.add(tpKey(topic, p));
+    // A partition taken away may be landed by another lander now: forget its buffer (its messages
+    // are read again by whoever owns it, from the committed offset).
+    for (const key of [...this.partitions.keys()]) if (!assigned.has(key)) this.partitions.delete(key);
+    this.landed = undefined;
+    this.sought.clear();
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (this.failure !== undefined || this.stopped) return;
+    const { topic, partition } = batch;
+    const key = tpKey(topic, partition);
+    let state = this.partitions.get(key);
+    if (state === undefined) {
+      state = await this.recover(topic, partition, BigInt(batch.firstOffset() ?? batch.highWatermark));
+      if (state === undefined) {
+        return; // sought back to a half-landed unit; the next batch starts there
+      }
+      this.partitions.set(key, state);
+    }
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const offset = BigInt(message.offset);
+      if (offset < state.next) continue;
+      if (state.repairUntil !== undefined && offset > state.repairUntil && state.messages.length > 0) {
+        // The unit's last offset is gone (compaction): close the repair where it ends.
+        this.flush(key, state);
+      }
+      if (state.messages.length === 0) state.since = Date.now();
+      state.messages.push(message);
+      state.bytes += message.value?.length ?? 0;
+      state.next = offset + 1n;
+      this.status.consumed++;
+      if (state.repairUntil !== undefined) {
+        if (offset >= state.repairUntil) this.flush(key, state);
+      } else if (state.messages.length >= this.rules.rows || state.bytes >= this.rules.bytes) {
+        this.flush(key, state);
+      }
+      if (this.queued >= maxQueuedUnits) {
+        await this.drain(heartbeat);
+        if (this.failure !== undefined) return;
+      }
+    }
+    // Offsets are resolved (so kafkajs fetches on) but never auto-committed: commits follow landing.
+    if (isRunning() && !isStale()) resolveOffset(batch.lastOffset());
+    await heartbeat();
+  }
+
+  /** Waits until the write queue is short again, heartbeating so the group keeps us. */
+  private async drain(heartbeat: () => Promise<void>): Promise<void> {
+    while (this.queued >= maxQueuedUnits && this.failure === undefined) {
+      await Promise.race([this.queue, new Promise((r) => setTimeout(r, 1000))]);
+      await heartbeat().catch(() => undefined);
+    }
+  }
+
+  /**
+   * The state of a partition seen for the first time since a (re)join: where to resume, from the
+   * lake's files and the offset Kafka delivers first (the committed one, or the earliest).
+   * Undefined after asking Kafka to seek back to a half-landed unit.
+   */
+  private async recover(topic: string, partition: number, delivered: bigint): Promise<PartitionState | undefined> {
+    this.landed ??= await this.scanLanded();
+    const unit = this.landed.get(tpKey(topic, partition));
+    const state: PartitionState = { next: delivered, messages: [], bytes: 0, since: 0, repairUntil: undefined };
+    if (unit === undefined || delivered > unit.last) return state;
+    // Kafka resumes at or before the newest landed unit: it was never committed, so it may be
+    // half-visible. Skip what precedes it and land it again, keeping the files already there.
+    if (delivered > unit.first) {
+      const key = tpKey(topic, partition);
+      if (!this.sought.has(key)) {
+        this.sought.add(key);
+        this.consumer.seek({ topic, partition, offset: String(unit.first) });
+        return undefined;
+      }
+      // Kafka could not go back that far (retention): complete the unit from what is left.
+    }
+    state.next = unit.first > delivered ? unit.first : delivered;
+    state.repairUntil = unit.last;
+    this.status.repaired++;
+    return state;
+  }
+
+  /** The newest unit per partition of our topics, from file names; removes temp files left by crashes. */
+  private async scanLanded(): Promise<Map<string, { first: bigint; last: bigint }>> {
+    const newest = new Map<string, { first: bigint; last: bigint }>();
+    const topics = new Set(this.topics);
+    for (const dataset of [this.source, deadLetterDataset(this.source)]) {
+      for (const folder of (await this.storage.list(dataset)) ?? []) {
+        if (!folder.dir || !folder.name.startsWith('date=')) continue;
+        const rel = `${dataset}/${folder.name}`;
+        for (const f of (await this.storage.list(rel)) ?? []) {
+          if (f.dir) continue;
+          if (f.name.startsWith('.')) {
+            for (const t of topics) {
+              const p = /^\.[^+]+\+(\d+)\+/.exec(f.name)?.[1];
+              if (p !== undefined && isUnitTempName(f.name, t, Number(p))) await this.storage.remove(`${rel}/${f.name}`);
+            }
+            continue;
+          }
+          const u = parseUnitFileName(f.name);
+          if (!u || !topics.has(u.topic)) continue;
+          const key = tpKey(u.topic, u.partition);
+          const known = newest.get(key);
+          if (!known || u.last > known.last) newest.set(key, { first: u.first, last: u.last });
+        }
+      }
+    }
+    return newest;
+  }
+
+  /** Detaches the partition's buffer as a unit and queues it for landing. */
+  private flush(key: string, state: PartitionState): void {
+    const messages = state.messages;
+    if (messages.length === 0) return;
+    const [topic, p] = [key.slice(0, key.lastIndexOf('/')), Number(key.slice(key.lastIndexOf('/') + 1))];
+    const unit: Unit = {
+      topic,
+      partition: p,
+      first: BigInt(messages[0]!.offset),
+      last: BigInt(messages[messages.length - 1]!.offset),
+      messages,
+      repair: state.repairUntil !== undefined,
+    };
+    state.messages = [];
+    state.bytes = 0;
+    state.since = 0;
+    state.repairUntil = undefined;
+    this.queued++;
+    this.queue = this.queue.then(async () => {
+      if (this.failure !== undefined) return;
+      try {
+        await this.land(unit);
+      } catch (e) {
+        this.fail(e);
+      } finally {
+        this.queued--;
+      }
+    });
+  }
+
+  /** Writes, publishes and commits one unit. */
+  private async land(unit: Unit): Promise<void> {
+    const name = unitFileName(unit.topic, unit.partition, unit.first, unit.last);
+    const events = new Map<string, Rees46Row[]>();
+    const dead = new Map<string, DeadLetter[]>();
+    for (const m of unit.messages) {
+      const parsed = parseMessage(m.value, this.format);
+      if (parsed.ok) {
+        const day = parsed.row.event_time.slice(0, 10);
+        let rows = events.get(day);
+        if (!rows) events.set(day, (rows = []));
+        rows.push(parsed.row);
+      } else {
+        const ms = Number(m.timestamp);
+        const day = new Date(Number.isFinite(ms) && ms >= 0 ? ms : 0).toISOString().slice(0, 10);
+        let rows = dead.get(day);
+        if (!rows) dead.set(day, (rows = []));
+        rows.push({
+          topic: unit.topic,
+          partition: unit.partition,
+          offset: BigInt(m.offset),
+          timestampMs: Number.isFinite(ms) ? ms : 0,
+          key: m.key ? m.key.toString('utf8') : null,
+          payload: m.value ? m.value.toString('utf8') : null,
+          reason: parsed.reject.reason,
+        });
+        const code = parsed.reject.code;
+        this.status.deadLetterCodes[code] = (this.status.deadLetterCodes[code] ?? 0) + 1;
+      }
+    }
+    const writer = this.writer!;
+    const parts: { rel: string; staged: string; rows: number; dead: boolean }[] = [];
+    for (const [day, rows] of [...events].sort()) {
+      const rel = `${this.source}/date=${day}/${name}`;
+      const staged = await this.storage.stagingPath(rel);
+      await writer.writeEvents(rows, staged);
+      parts.push({ rel, staged, rows: rows.length, dead: false });
+    }
+    for (const [day, rows] of [...dead].sort()) {
+      const rel = `${deadLetterDataset(this.source)}/date=${day}/${name}`;
+      const staged = await this.storage.stagingPath(rel);
+      await writer.writeDeadLetters(rows, staged);
+      parts.push({ rel, staged, rows: rows.length, dead: true });
+    }
+    for (const part of parts) {
+      const outcome = await this.storage.publish(part.staged, part.rel);
+      if (this.status.waiting.startsWith('HDFS')) {
+        this.status.waiting = '';
+        this.report(true);
+      }
+      if (outcome === 'published') this.status.files++;
+      if (part.dead) this.status.deadLetters += part.rows;
+      else this.status.landed += part.rows;
+    }
+    this.status.units++;
+    const key = tpKey(unit.topic, unit.partition);
+    this.landed?.set(key, { first: unit.first, last: unit.last });
+    this.pendingCommits.set(key, { topic: unit.topic, partition: unit.partition, offset: String(unit.last + 1n) });
+    await this.retryCommits();
+  }
+
+  /**
+   * Commits the landed positions. A failure (broker away, rebalance) is harmless: the lake is
+   * the truth on restart; the commit is tried again on the next tick.
+   */
+  private async retryCommits(): Promise<void> {
+    if (this.pendingCommits.size === 0) return;
+    const offsets = [...this.pendingCommits.values()];
+    try {
+      await this.consumer.commitOffsets(offsets);
+      for (const o of offsets) {
+        const key = tpKey(o.topic, o.partition);
+        if (this.pendingCommits.get(key)?.offset === o.offset) this.pendingCommits.delete(key);
+      }
+    } catch (e) {
+      this.kafkaNote = { text: `commit deferred: ${(e as Error).message}`, at: Date.now() };
+    }
+  }
+
+  private tick(): void {
+    if (this.failure !== undefined || this.stopped) return;
+    const now = Date.now();
+    for (const [key, state] of this.partitions) {
+      if (state.messages.length > 0 && state.repairUntil === undefined && now - state.since >= this.rules.seconds * 1000) {
+        this.flush(key, state);
+      }
+    }
+    if (this.pendingCommits.size > 0 && this.queued === 0 && !this.committing) {
+      this.committing = true;
+      this.queue = this.queue.then(() => this.retryCommits()).finally(() => (this.committing = false));
+    }
+    this.report(false);
+  }
+
+  private report(force: boolean): void {
+    if (!this.onStatus) return;
+    const now = Date.now();
+    if (!force && now - this.lastStatusAt < 1000) return;
+    this.lastStatusAt = now;
+    let buffered = 0;
+    for (const s of this.partitions.values()) buffered += s.messages.length;
+    this.status.buffered = buffered;
+    this.status.kafka = now - this.kafkaNote.at < 10_000 ? this.kafkaNote.text : '';
+    this.onStatus({ ...this.status, deadLetterCodes: { ...this.status.deadLetterCodes } });
+  }
+}
+
+/** Starts a lander; stop it with `stop()`. */
+export async function startLander(options: LandOptions): Promise<Lander> {
+  const lander = new Lander(options);
+  await lander.start();
+  return lander;
+}

@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, posix, resolve } from 'node:path';
+import { publishFile, tempPathFor } from '../../engine/lake.js';
+import { UserError } from '../../engine/user-error.js';
+import { WebHdfs, absolute, type WebHdfsOptions } from '../hdfs/webhdfs.js';
+
+/**
+ * Where a lake lives. A plain path or `file:` URL is a local folder; `hdfs://host[:port]/path`
+ * is HDFS reached through WebHDFS (`$WEBHDFS_URL`, else `http://host:9870`), as is
+ * `webhdfs://host:port/path` (Hadoop's own scheme for WebHDFS, naming the HTTP port) and
+ * `swebhdfs://` (HTTPS).
+ */
+export type LakeLocation =
+  | { kind: 'local'; path: string }
+  | { kind: 'hdfs'; /** The NameNode's HTTP address. */ webhdfs: string; /** Absolute HDFS path of the lake. */ path: string; display: string };
+
+export function parseLakeLocation(lake: string, env: NodeJS.ProcessEnv = process.env): LakeLocation {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(lake)?.[1]?.toLowerCase();
+  if (scheme === undefined) return { kind: 'local', path: resolve(lake) };
+  let url: URL;
+  try {
+    url = new URL(lake);
+  } catch {
+    throw new UserError(`not a lake address: \`${lake}\``);
+  }
+  if (scheme === 'file') return { kind: 'local', path: resolve(decodeURIComponent(url.pathname)) };
+  const path = absolute(decodeURIComponent(url.pathname));
+  if (scheme === 'hdfs') {
+    const webhdfs = env['WEBHDFS_URL'] || `http://${url.hostname}:9870`;
+    return { kind: 'hdfs', webhdfs: webhdfs.replace(/\/+$/, ''), path, display: `hdfs://${url.host}${path}` };
+  }
+  if (scheme === 'webhdfs' || scheme === 'swebhdfs') {
+    const http = scheme === 'webhdfs' ? 'http' : 'https';
+    return { kind: 'hdfs', webhdfs: `${http}://${url.host}`, path, display: `${scheme}://${url.host}${path}` };
+  }
+  throw new UserError(`a lake is a folder, hdfs://…, webhdfs://… or swebhdfs://…, not \`${scheme}://\``, lake);
+}
+
+/** An entry of a lake folder. */
+export interface LakeEntry {
+  name: string;
+  dir: boolean;
+  size: number;
+}
+
+/**
+ * The few things the lander needs from a lake, local or on HDFS. Paths are relative to the lake
+ * root, with `/`. Publishing is atomic (a hidden temp name, then a rename) and never replaces a
+ * file: landed files are immutable, and one already there under the same name holds the same
+ * records (names carry the Kafka offset range).
+ */
+export interface LakeStorage {
+  /** For messages: the folder or `hdfs://…` address. */
+  readonly description: string;
+  /** The entries of a folder; null when it does not exist. */
+  list(rel: string): Promise<LakeEntry[] | null>;
+  /** A local path for the writer (DuckDB) to write the file that `publish` will make visible at `rel`. */
+  stagingPath(rel: string): Promise<string>;
+  /** Makes the staged file visible at `rel`. `existed`: a file of that name was already there (kept). */
+  publish(staged: string, rel: string): Promise<'published' | 'existed'>;
+  /** Removes a file (no error when missing). */
+  remove(rel: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openLakeStorage(location: LakeLocation, webhdfs?: Partial<WebHdfsOptions>): LakeStorage {
+  return location.kind === 'local' ? new LocalLake(location.path) : new HdfsLake(location, webhdfs);
+}
+
+class LocalLake implements LakeStorage {
+  readonly description: string;
+  constructor(private readonly root: string) {
+    this.description = root;
+  }
+
+  async list(rel: string): Promise<LakeEntry[] | null> {
+    const dir = join(this.root, rel);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new UserError(`cannot read the lake folder: ${(e as Error).message}`, dir);
+    }
+    return entries.map((e) => ({ name: e.name, dir: e.isDirectory(), size: 0 }));
+  }
+
+  async stagingPath(rel: string): Promise<string> {
+    const final = join(this.root, rel);
+    await mkdir(dirname(final), { recursive: true });
+    // Beside the final file: same file system, so publishing is a rename.
+    return tempPathFor(final);
+  }
+
+  async publish(staged: string, rel: string): Promise<'published' | 'existed'> {
+    const final = join(this.root, rel);
+    if (await exists(final)) {
+      await rm(staged, { force: true });
+      return 'existed';
+    }
+    await publishFile(staged, final);
+    return 'published';
+  }
+
+  async remove(rel: string): Promise<void> {
+    await rm(join(this.root, rel), { force: true });
+  }
+
+  async close(): Promise<void> {}
+}
+
+class HdfsLake implements LakeStorage {
+  readonly description: string;
+  readonly client: WebHdfs;
+  private readonly root: string;
+  private staging: string | undefined;
+
+  constructor(location: Extract<LakeLocation, { kind: 'hdfs' }>, options?: Partial<WebHdfsOptions>) {
+    this.description = `${location.display} (WebHDFS ${location.webhdfs})`;
+    this.client = new WebHdfs({ ...options, url: location.webhdfs });
+    this.root = location.path;
+  }
+
+  private remote(rel: string): string {
+    return rel ? posix.join(this.root, rel) : this.root;
+  }
+
+  async list(rel: string): Promise<LakeEntry[] | null> {
+    const entries = await this.client.listStatus(this.remote(rel));
+    return entries?.map((e) => ({ name: e.pathSuffix, dir: e.type === 'DIRECTORY', size: e.length })) ?? null;
+  }
+
+  async stagingPath(rel: string): Promise<string> {
+    this.staging ??= await mkdtemp(join(tmpdir(), 'kohort-land-'));
+    return join(this.staging, `${randomBytes(6).toString('hex')}-${basename(rel)}`);
+  }
+
+  async publish(staged: string, rel: string): Promise<'published' | 'existed'> {
+    const final = this.remote(rel);
+    const temp = posix.join(posix.dirname(final), `.${posix.basename(final)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await this.client.create(temp, { file: staged }, { overwrite: true });
+      if (await this.client.rename(temp, final)) return 'published';
+      // RENAME answers false when the target exists, or when a retried rename had already
+      // succeeded; either way a complete file is there under the final name.
+      if (await this.client.getFileStatus(final)) {
+        await this.client.delete(temp);
+        return 'existed';
+      }
+      throw new UserError(`WebHDFS RENAME ${temp} → ${final} failed and ${final} does not exist`, `hdfs:${final}`);
+    } finally {
+      await rm(staged, { force: true });
+    }
+  }
+
+  async remove(rel: string): Promise<void> {
+    await this.client.delete(this.remote(rel));
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+    if (this.staging) await rm(this.staging, { recursive: true, force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
