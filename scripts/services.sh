@@ -98,7 +98,7 @@ start_kafka() {
   local t0; t0="$(now)"
   # setsid: its own session, so a test runner's Ctrl-C or exit does not take it down mid-test.
   setsid java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true "$log4j" \
-    -cp "$cp" kafka.Kafka "$dir/server.properties" >"$home/kafka.log" 2>&1 </dev/null &
+    -cp "$cp" kafka.Kafka "$dir/server.properties" >"$home/kafka.log" 2>&1 </dev/null 9>&- &
   echo $! >"$home/kafka.pid"
   wait_ready kafka "$!" 90 kafka "127.0.0.1:$kafka_port"
   say "kafka ready in $(since "$t0") s: KAFKA_BROKERS=127.0.0.1:$kafka_port ($(rss_mb "$(cat "$home/kafka.pid")"))"
@@ -132,7 +132,7 @@ start_hdfs() {
     -datanodes 1 -writeConfig "$dir/ready.xml" \
     -D "hdfs.minidfs.basedir=$dir/data" -D dfs.permissions.enabled=false -D dfs.replication=1 \
     -D dfs.namenode.safemode.extension=0 -D dfs.client.block.write.replace-datanode-on-failure.enable=false \
-    >"$home/hdfs.log" 2>&1 </dev/null &
+    >"$home/hdfs.log" 2>&1 </dev/null 9>&- &
   echo $! >"$home/hdfs.pid"
   wait_ready hdfs "$!" 120 hdfs "http://127.0.0.1:$hdfs_http_port"
   say "hdfs ready in $(since "$t0") s: WEBHDFS_URL=http://127.0.0.1:$hdfs_http_port ($(rss_mb "$(cat "$home/hdfs.pid")"))"
@@ -153,6 +153,10 @@ which_ones() { if [ -n "${1:-}" ]; then case "$1" in kafka | hdfs) echo "$1" ;; 
 mkdir -p "$home"
 command="${1:-status}"
 shift || true
+# One script run at a time per state folder (parallel test files may all ask for `up`).
+case "$command" in
+  up | start | down | stop | restart | reset) exec 9>"$home/.lock"; flock 9 ;;
+esac
 case "$command" in
   fetch) for s in $(which_ones "${1:-}"); do fetch "$s"; done ;;
   up | start) for s in $(which_ones "${1:-}"); do "start_$s"; done ;;

@@ -124,9 +124,21 @@ export function quoteLongIntegers(text: string): string {
       let j = i + (c === 0x2d ? 1 : 0);
       const digitsStart = j;
       while (j < text.length && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++;
-      const next = text.charCodeAt(j);
-      const isInteger = next !== 0x2e && next !== 0x65 && next !== 0x45; // not . e E
-      if (isInteger && j - digitsStart >= 16) {
+      const digits = j - digitsStart;
+      let isInteger = true;
+      const isDigit = (k: number) => text.charCodeAt(k) >= 0x30 && text.charCodeAt(k) <= 0x39;
+      if (text.charCodeAt(j) === 0x2e) {
+        isInteger = false;
+        j++;
+        while (j < text.length && isDigit(j)) j++;
+      }
+      if (text.charCodeAt(j) === 0x65 || text.charCodeAt(j) === 0x45) {
+        isInteger = false;
+        j++;
+        if (text.charCodeAt(j) === 0x2b || text.charCodeAt(j) === 0x2d) j++;
+        while (j < text.length && isDigit(j)) j++;
+      }
+      if (isInteger && digits >= 16) {
         out += `${text.slice(last, i)}"${text.slice(i, j)}"`;
         last = j;
       }
