@@ -255,6 +255,13 @@ describe('run', () => {
     expect(r.status).toBe(422);
     expect(r.error).toEqual({ error: expect.stringMatching(/no Parquet files/), place: 'test.kohort:1:1' });
   });
+
+  test('sources outside the workspace and the lake are refused, not read', async () => {
+    const text = 'source secrets = csv "/etc/passwd" key a time b\nsource everything = parquet "/**/*.parquet" key a time b\n';
+    const compiled = (await (await post('/api/compile', { path: 'test.kohort', text })).json()) as any;
+    const hints = compiled.diagnostics.filter((d: { code: string }) => d.code === 'missing-schema').map((d: { hints: string[] }) => d.hints.join(' '));
+    expect(hints).toEqual([expect.stringMatching(/cannot access \/etc\/passwd: kohort reads only/), expect.stringMatching(/kohort reads only/)]);
+  });
 });
 
 describe('compile and schemas', () => {

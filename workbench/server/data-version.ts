@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { SourceLocation } from '../../dsl/index.js';
 
 /** The most files one source's version looks at; past it, the version says so (and still changes with the count). */
@@ -12,7 +12,10 @@ const maxFiles = 200_000;
  * its data changed. Lake datasets and globbed paths are walked from the folder above the first
  * wildcard (over-inclusive, never under).
  */
-export function dataVersion(location: SourceLocation): Promise<string> {
+export function dataVersion(location: SourceLocation, readable: readonly string[]): Promise<string> {
+  // Only where DuckDB may read: a notebook naming `/` must not make every request walk the disk.
+  // (DuckDB refuses such a source anyway, with a message that says what kohort reads.)
+  if (!readable.some((root) => within(root, location.path))) return Promise.resolve('unreadable');
   // Requests that arrive together (a page running its cells) share one walk.
   const key = `${location.kind}:${location.path}`;
   let walk = walking.get(key);
@@ -24,6 +27,11 @@ export function dataVersion(location: SourceLocation): Promise<string> {
 }
 
 const walking = new Map<string, Promise<string>>();
+
+function within(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+}
 
 async function versionNow(location: SourceLocation): Promise<string> {
   const lines: string[] = [];

@@ -64,6 +64,8 @@ export class Preparer {
   constructor(
     private readonly pool: DuckDBPool,
     private readonly lake: string,
+    /** The folders whose files may be versioned: the workspace and the lake (real paths too). */
+    private readonly readable: readonly string[],
   ) {}
 
   async prepare(request: PrepareRequest, signal?: AbortSignal): Promise<PreparedNotebook> {
@@ -75,7 +77,7 @@ export class Preparer {
     };
     const first = this.compile(request.text, base, undefined);
     const versions = new Map<string, string>();
-    await Promise.all(first.compiled.sources.map(async (s) => versions.set(s.name, await dataVersion(s.location))));
+    await Promise.all(first.compiled.sources.map(async (s) => versions.set(s.name, await dataVersion(s.location, this.readable))));
 
     const schemas: Record<string, SourceSchema> = {};
     const sourceErrors = new Map<string, UserError>();

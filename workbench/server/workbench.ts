@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { DuckDBPool } from './duckdb-pool.js';
 import { Notebooks, readVersioned } from './notebooks.js';
 import { Preparer, type PreparedNotebook } from './prepared.js';
@@ -33,7 +34,14 @@ export class Workbench {
       ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
     });
-    this.preparer = new Preparer(this.pool, options.lake);
+    const lakeReal = (() => {
+      try {
+        return realpathSync(options.lake);
+      } catch {
+        return options.lake;
+      }
+    })();
+    this.preparer = new Preparer(this.pool, options.lake, [options.workspace, options.lake, lakeReal]);
     this.runner = new Runner(this.pool, { cacheBytes: options.cacheBytes });
   }
 
