@@ -87,7 +87,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let port = options.port ?? defaultPort;
   const server = createServer((req, res) => {
     void handle(req, res).catch((e) => {
-      log(`kohort serve: ${req.method} ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      // The path only: a query may hold the token.
+      log(`kohort serve: ${req.method} ${(req.url ?? '').split('?')[0]}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       if (!res.headersSent) {
         const { status, body } = errorResponse(e);
         sendJson(res, status, body);
