@@ -18,7 +18,7 @@ export interface ServerOptions {
   lake?: string;
   /** The address to listen on. Default `127.0.0.1`; any other than loopback needs `token`. */
   host?: string;
-  /** The port; 0 picks a free one. Default 4710. */
+  /** The port; 0 picks a free one. Default 4400 (what the UI's Vite dev server proxies to). */
   port?: number;
   /**
    * Access token (16+ characters). Required when `host` is not loopback; when set, every request
@@ -49,7 +49,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const defaultPort = 4710;
+export const defaultPort = 4400;
 
 /**
  * Starts the workbench server: the JSON API under `/api/` and the UI's build everywhere else, from
