@@ -188,6 +188,9 @@ function compileUnsafe(text: string, options: CompileOptions, dialect: Dialect):
       cell.select = sql.select;
     }
     if (ir?.kind === 'plot') cell.plot = ir.spec;
+    if (ir?.kind === 'source') Object.assign(cell, { key: ir.key, time: ir.time });
+    if (ir?.kind === 'metric' || ir?.kind === 'profile' || ir?.kind === 'segment') cell.source = ir.source;
+    if (ir?.kind === 'query' && ir.input.kind !== 'relation') cell.source = ir.input.source;
     if (ir?.kind === 'pipeline') {
       const { connector, topics, brokers, format, dataset, lake: pipelineLake, group, flush } = ir;
       cell.pipeline = { connector, topics, brokers, format, dataset, ...(pipelineLake !== undefined ? { lake: pipelineLake } : {}), group, flush };

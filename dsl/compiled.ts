@@ -57,6 +57,11 @@ export interface CompiledCell {
   select?: string;
   plot?: PlotSpec;
   pipeline?: PipelineSpec;
+  /** The source whose customers a metric, profile, segment or entity query is about. */
+  source?: string;
+  /** For source cells: the customer key and event-time columns. */
+  key?: string;
+  time?: string;
 }
 
 /** What a pipeline cell asks the lander to do. Defaults are filled in. */
