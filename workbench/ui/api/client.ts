@@ -1,0 +1,205 @@
+import type { CompiledNotebook, SchemaCatalog } from '../../../dsl/index.js';
+
+/** A notebook in the workspace list. */
+export interface NotebookEntry {
+  /** Workspace-relative path, e.g. `ecommerce/customers.kohort`. */
+  path: string;
+  title: string;
+  /** Last modification, ISO 8601 (or epoch ms). */
+  modified: string | number;
+}
+
+export interface NotebookFile {
+  path: string;
+  text: string;
+  /** Opaque; sent back as `baseVersion` when saving so the server can refuse a stale write. */
+  version: string;
+}
+
+/** A run's table, as Arrow IPC stream bytes, with what the server said about it. */
+export interface RunResult {
+  ipc: Uint8Array;
+  rows: number;
+  truncated: boolean;
+  cached: boolean;
+  millis: number;
+  /** Bytes received (the transfer size). */
+  bytes: number;
+}
+
+export interface SegmentSummary {
+  /** The customer key column of the segment's source. */
+  keyColumn?: string;
+  size: number;
+  total: number;
+  share: number;
+  /** A few members, as rows of the segment's table. */
+  preview: Record<string, unknown>[];
+}
+
+export interface CustomerView {
+  key: string;
+  keyColumn?: string;
+  /** The profiles the server read (it picks the first ones when none is named). */
+  profileName?: string | null;
+  dailyProfileName?: string | null;
+  /** Metric name → value for this customer (ids beyond 2^53 as strings); null for an unknown key. */
+  profile: Record<string, unknown> | null;
+  /** The daily profile's rows for this customer, oldest first. */
+  days: Record<string, unknown>[];
+  /** Their latest events, newest first. */
+  events: Record<string, unknown>[];
+}
+
+/** A refusal or failure from the server, with its HTTP status and the place it names. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly place?: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The 409 of a save over a file that changed on disk: what is there now. */
+export class ConflictError extends ApiError {
+  constructor(
+    message: string,
+    readonly current: NotebookFile,
+  ) {
+    super(409, message);
+    this.name = 'ConflictError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * The workbench server's HTTP API, typed. Every method throws `ApiError` (or `ConflictError`)
+ * with the server's message; an aborted signal rejects with the signal's reason.
+ */
+export class ApiClient {
+  constructor(
+    /** Where the API lives; same origin by default. */
+    readonly base = '',
+  ) {}
+
+  private url(path: string, query?: Record<string, string>): string {
+    const q = query ? `?${new URLSearchParams(query).toString()}` : '';
+    return `${this.base}${path}${q}`;
+  }
+
+  private async send(method: string, path: string, options: { query?: Record<string, string>; body?: unknown; signal?: AbortSignal } = {}): Promise<Response> {
+    const init: RequestInit = { method, credentials: 'same-origin' };
+    if (options.body !== undefined) {
+      init.body = JSON.stringify(options.body);
+      init.headers = { 'Content-Type': 'application/json' };
+    }
+    if (options.signal) init.signal = options.signal;
+    const res = await fetch(this.url(path, options.query), init);
+    if (!res.ok) throw await this.error(res);
+    return res;
+  }
+
+  private async error(res: Response): Promise<ApiError> {
+    let body: Json = {};
+    try {
+      body = (await res.json()) as Json;
+    } catch {
+      /* not JSON: keep the status text */
+    }
+    const message = typeof body['error'] === 'string' ? body['error'] : `${res.status} ${res.statusText}`;
+    if (res.status === 409 && body['current'] && typeof body['current'] === 'object') {
+      const current = body['current'] as { text?: string; version?: string };
+      return new ConflictError(message, { path: '', text: current.text ?? '', version: current.version ?? '' });
+    }
+    return new ApiError(res.status, message, typeof body['place'] === 'string' ? body['place'] : undefined, body);
+  }
+
+  private async json<T>(method: string, path: string, options: { query?: Record<string, string>; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+    const res = await this.send(method, path, options);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  listNotebooks(signal?: AbortSignal): Promise<NotebookEntry[]> {
+    return this.json('GET', '/api/notebooks', signal ? { signal } : {});
+  }
+
+  async readNotebook(path: string, signal?: AbortSignal): Promise<NotebookFile> {
+    const file = await this.json<NotebookFile>('GET', '/api/notebooks/file', { query: { path }, ...(signal ? { signal } : {}) });
+    return { ...file, path: file.path ?? path };
+  }
+
+  /** Saves `text` over `baseVersion`; a `ConflictError` when the file changed on disk since. */
+  async saveNotebook(path: string, text: string, baseVersion: string): Promise<{ version: string }> {
+    try {
+      return await this.json('PUT', '/api/notebooks/file', { query: { path }, body: { text, baseVersion } });
+    } catch (e) {
+      if (e instanceof ConflictError) throw new ConflictError(e.message, { ...e.current, path });
+      throw e;
+    }
+  }
+
+  createNotebook(path: string, text?: string): Promise<{ path?: string; version?: string }> {
+    return this.json('POST', '/api/notebooks', { body: text === undefined ? { path } : { path, text } });
+  }
+
+  renameNotebook(from: string, to: string): Promise<{ path?: string }> {
+    return this.json('POST', '/api/notebooks/rename', { body: { from, to } });
+  }
+
+  async deleteNotebook(path: string): Promise<void> {
+    await this.send('DELETE', '/api/notebooks/file', { query: { path } });
+  }
+
+  schemas(path: string, signal?: AbortSignal): Promise<SchemaCatalog> {
+    return this.json('GET', '/api/schemas', { query: { path }, ...(signal ? { signal } : {}) });
+  }
+
+  compile(path: string, text: string, signal?: AbortSignal): Promise<CompiledNotebook> {
+    return this.json('POST', '/api/compile', { body: { path, text }, ...(signal ? { signal } : {}) });
+  }
+
+  /** Runs one definition; abort `signal` to cancel it on the server too. */
+  async run(request: { path: string; text: string; cell: string; limit?: number }, signal?: AbortSignal): Promise<RunResult> {
+    const res = await this.send('POST', '/api/run', { body: request, ...(signal ? { signal } : {}) });
+    const ipc = new Uint8Array(await res.arrayBuffer());
+    const header = (name: string) => res.headers.get(name);
+    return {
+      ipc,
+      rows: Number(header('X-Kohort-Rows') ?? NaN),
+      truncated: header('X-Kohort-Truncated') === 'true' || header('X-Kohort-Truncated') === '1',
+      cached: header('X-Kohort-Cached') === 'true' || header('X-Kohort-Cached') === '1',
+      millis: Number(header('X-Kohort-Millis') ?? NaN),
+      bytes: ipc.byteLength,
+    };
+  }
+
+  segmentSummary(request: { path: string; text: string; cell: string }, signal?: AbortSignal): Promise<SegmentSummary> {
+    return this.json('POST', '/api/segment-summary', { body: request, ...(signal ? { signal } : {}) });
+  }
+
+  customer(request: { path: string; text: string; key: string; profile?: string; dailyProfile?: string }, signal?: AbortSignal): Promise<CustomerView> {
+    return this.json('POST', '/api/customer', { body: request, ...(signal ? { signal } : {}) });
+  }
+
+  /** Server-sent events for edits of `path` after `version`; returns a function that stops watching. */
+  watch(path: string, version: string, on: { changed(version: string): void; deleted?(): void }): () => void {
+    const source = new EventSource(this.url('/api/notebooks/watch', version ? { path, version } : { path }), { withCredentials: true });
+    source.addEventListener('changed', (e) => {
+      try {
+        const data = JSON.parse((e as MessageEvent<string>).data) as { version?: string };
+        if (data.version) on.changed(data.version);
+      } catch {
+        /* a malformed event is ignored; the next one carries the version again */
+      }
+    });
+    source.addEventListener('deleted', () => on.deleted?.());
+    return () => source.close();
+  }
+}

@@ -1,0 +1,58 @@
+import { ContextProvider } from '@lit/context';
+import { html } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ApiClient } from '../../api/client.js';
+import { apiContext } from '../../context.js';
+import { LightElement } from '../../styles/light-element.js';
+import '../notebook-list/notebook-list.js';
+import '../notebook-view/notebook-view.js';
+import styles from './kohort-app.styles.js';
+
+/** The route in the URL hash: the notebook list, or one notebook. */
+export type Route = { page: 'list' } | { page: 'notebook'; path: string };
+
+export function parseRoute(hash: string): Route {
+  const m = /^#\/notebook\/(.+)$/.exec(hash);
+  if (!m) return { page: 'list' };
+  try {
+    return { page: 'notebook', path: decodeURIComponent(m[1]!) };
+  } catch {
+    return { page: 'notebook', path: m[1]! };
+  }
+}
+
+/**
+ * The workbench shell: provides the API client to everything below it and shows the notebook
+ * list (`#/`) or a notebook (`#/notebook/<path>`).
+ */
+export class KohortApp extends LightElement {
+  static override styles = styles;
+
+  /** Base URL of the server API (same origin by default). */
+  @property({ attribute: 'api-base' }) accessor apiBase = '';
+
+  @state() private accessor route: Route = parseRoute(location.hash);
+
+  private readonly provider = new ContextProvider(this, { context: apiContext, initialValue: new ApiClient('') });
+
+  private readonly onHash = () => {
+    this.route = parseRoute(location.hash);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.apiBase) this.provider.setValue(new ApiClient(this.apiBase));
+    window.addEventListener('hashchange', this.onHash);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHash);
+  }
+
+  protected override render() {
+    const route = this.route;
+    document.title = route.page === 'notebook' ? `${route.path} · kohort` : 'kohort';
+    return route.page === 'notebook' ? html`<kohort-notebook-view path=${route.path}></kohort-notebook-view>` : html`<kohort-notebook-list></kohort-notebook-list>`;
+  }
+}
