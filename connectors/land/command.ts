@@ -7,6 +7,7 @@ import type { MessageFormat } from './message.js';
 export const landUsage = `kohort land --topic T [--topic T2…] --brokers HOST:PORT --lake DIR|hdfs://…|webhdfs://…
             [--source events] [--format auto|json|csv] [--group ID]
             [--flush-rows 100000] [--flush-bytes 33554432] [--flush-seconds 2] [--status text|json|none]
+            [--session-timeout 30]
 
 Lands Kafka topics of REES46 events (JSON objects or CSV lines) in the lake as Parquet, exactly once,
 until stopped (Ctrl-C lands what is buffered, then exits). Bad messages go to
@@ -31,6 +32,7 @@ export async function landCommand(argv: string[], io: { err: (s: string) => void
       'flush-bytes': { type: 'string' },
       'flush-seconds': { type: 'string' },
       status: { type: 'string' },
+      'session-timeout': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -65,6 +67,7 @@ export async function landCommand(argv: string[], io: { err: (s: string) => void
     source: values.source ?? 'events',
     format,
     ...(values.group ? { groupId: values.group } : {}),
+    ...(values['session-timeout'] ? { sessionTimeoutMs: Number(values['session-timeout']) * 1000 } : {}),
     flush,
     onStatus: print,
   });

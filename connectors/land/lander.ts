@@ -4,11 +4,11 @@ import { checkSourceName } from '../../engine/lake.js';
 import { UserError } from '../../engine/user-error.js';
 import type { WebHdfsOptions } from '../hdfs/webhdfs.js';
 import { checkTopicName, kafkaClient } from '../kafka/client.js';
-import type { Rees46Row } from '../rees46.js';
-import { parseMessage, type MessageFormat } from './message.js';
-import { deadLetterDataset, isUnitTempName, parseUnitFileName, tpKey, unitFileName } from './naming.js';
+import type { MessageFormat } from './message.js';
+import { deadLetterDataset, isUnitTempName, parseUnitFileName, tpKey } from './naming.js';
+import { openStager, type Stager } from './stager.js';
 import { openLakeStorage, parseLakeLocation, type LakeStorage } from './storage.js';
-import { ParquetWriter, type DeadLetter } from './writer.js';
+import type { RawUnit, StagedUnit, StagingPlan } from './unit.js';
 
 /** When a partition's buffer is written out: whichever comes first. */
 export interface FlushRules {
@@ -33,6 +33,13 @@ export interface LandOptions {
   /** The consumer group. Default: derived from the lake and source, so one lake has one position. */
   groupId?: string;
   flush?: FlushRules;
+  /**
+   * How long the group waits for a silent lander before giving its partitions to another (or to
+   * its own restart, after a crash). Default 30 s; the broker allows 6 s and up.
+   */
+  sessionTimeoutMs?: number;
+  /** Parse and write on a worker thread (default, when built) or inline on the main thread. */
+  stage?: 'worker' | 'inline';
   /** WebHDFS retry settings for an HDFS lake. Default: retry forever, backoff up to 8 s. */
   webhdfs?: Partial<WebHdfsOptions>;
   /** Called about once a second, and when something changes state (HDFS down, back up). */
@@ -63,17 +70,6 @@ export interface LandStatus {
   kafka: string;
   lake: string;
   groupId: string;
-}
-
-/** Messages of one partition at consecutive positions, flushed together. */
-interface Unit {
-  topic: string;
-  partition: number;
-  first: bigint;
-  last: bigint;
-  messages: KafkaMessage[];
-  /** A unit found half-landed: files already present are kept, not rewritten. */
-  repair: boolean;
 }
 
 interface PartitionState {
@@ -116,7 +112,8 @@ export class Lander {
   private readonly format: MessageFormat;
   private readonly topics: readonly string[];
   readonly groupId: string;
-  private writer: ParquetWriter | undefined;
+  private stager: Stager | undefined;
+  private plan: StagingPlan | undefined;
   private readonly partitions = new Map<string, PartitionState>();
   /** Partitions asked to seek back to a half-landed unit since the last (re)join. */
   private readonly sought = new Set<string>();
@@ -172,8 +169,8 @@ export class Lander {
       maxBytesPerPartition: 8 << 20,
       maxBytes: 64 << 20,
       maxWaitTimeInMs: 200,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
     });
     this.status = {
       consumed: 0,
@@ -197,7 +194,8 @@ export class Lander {
 
   /** Connects and starts landing; resolves once consuming has started. */
   async start(): Promise<void> {
-    this.writer = await ParquetWriter.open();
+    this.stager = await openStager(this.options.stage ?? 'worker');
+    this.plan = await this.storage.stagingPlan();
     await this.consumer.connect();
     for (const topic of this.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onJoin(e.payload.memberAssignment));
@@ -244,7 +242,7 @@ export class Lander {
       error = e;
     } finally {
       await this.consumer.disconnect().catch(() => undefined);
-      await this.writer?.close();
+      await this.stager?.close();
       await this.storage.close();
     }
     error ??= this.failure;
@@ -373,28 +371,23 @@ export class Lander {
     return newest;
   }
 
-  /** Detaches the partition's buffer as a unit and queues it for landing. */
+  /** Detaches the partition's buffer as a unit, starts writing it, and queues its publication. */
   private flush(key: string, state: PartitionState): void {
     const messages = state.messages;
     if (messages.length === 0) return;
-    const [topic, p] = [key.slice(0, key.lastIndexOf('/')), Number(key.slice(key.lastIndexOf('/') + 1))];
-    const unit: Unit = {
-      topic,
-      partition: p,
-      first: BigInt(messages[0]!.offset),
-      last: BigInt(messages[messages.length - 1]!.offset),
-      messages,
-      repair: state.repairUntil !== undefined,
-    };
+    const slash = key.lastIndexOf('/');
+    const unit = rawUnit(key.slice(0, slash), Number(key.slice(slash + 1)), messages, this.source, this.format);
     state.messages = [];
     state.bytes = 0;
     state.since = 0;
     state.repairUntil = undefined;
     this.queued++;
+    // Writing (on the worker) overlaps the publication of earlier units; publication is in order.
+    const staging = this.stager!.stage(unit, this.plan!);
+    staging.catch(() => undefined);
     this.queue = this.queue.then(async () => {
-      if (this.failure !== undefined) return;
       try {
-        await this.land(unit);
+        if (this.failure === undefined) await this.publish(unit, await staging);
       } catch (e) {
         this.fail(e);
       } finally {
@@ -403,51 +396,12 @@ export class Lander {
     });
   }
 
-  /** Writes, publishes and commits one unit. */
-  private async land(unit: Unit): Promise<void> {
-    const name = unitFileName(unit.topic, unit.partition, unit.first, unit.last);
-    const events = new Map<string, Rees46Row[]>();
-    const dead = new Map<string, DeadLetter[]>();
-    for (const m of unit.messages) {
-      const parsed = parseMessage(m.value, this.format);
-      if (parsed.ok) {
-        const day = parsed.row.event_time.slice(0, 10);
-        let rows = events.get(day);
-        if (!rows) events.set(day, (rows = []));
-        rows.push(parsed.row);
-      } else {
-        const ms = Number(m.timestamp);
-        const day = new Date(Number.isFinite(ms) && ms >= 0 ? ms : 0).toISOString().slice(0, 10);
-        let rows = dead.get(day);
-        if (!rows) dead.set(day, (rows = []));
-        rows.push({
-          topic: unit.topic,
-          partition: unit.partition,
-          offset: BigInt(m.offset),
-          timestampMs: Number.isFinite(ms) ? ms : 0,
-          key: m.key ? m.key.toString('utf8') : null,
-          payload: m.value ? m.value.toString('utf8') : null,
-          reason: parsed.reject.reason,
-        });
-        const code = parsed.reject.code;
-        this.status.deadLetterCodes[code] = (this.status.deadLetterCodes[code] ?? 0) + 1;
-      }
+  /** Makes a written unit visible, part by part, then commits past it. */
+  private async publish(unit: RawUnit, staged: StagedUnit): Promise<void> {
+    for (const [code, n] of Object.entries(staged.codes)) {
+      this.status.deadLetterCodes[code] = (this.status.deadLetterCodes[code] ?? 0) + n;
     }
-    const writer = this.writer!;
-    const parts: { rel: string; staged: string; rows: number; dead: boolean }[] = [];
-    for (const [day, rows] of [...events].sort()) {
-      const rel = `${this.source}/date=${day}/${name}`;
-      const staged = await this.storage.stagingPath(rel);
-      await writer.writeEvents(rows, staged);
-      parts.push({ rel, staged, rows: rows.length, dead: false });
-    }
-    for (const [day, rows] of [...dead].sort()) {
-      const rel = `${deadLetterDataset(this.source)}/date=${day}/${name}`;
-      const staged = await this.storage.stagingPath(rel);
-      await writer.writeDeadLetters(rows, staged);
-      parts.push({ rel, staged, rows: rows.length, dead: true });
-    }
-    for (const part of parts) {
+    for (const part of staged.parts) {
       const outcome = await this.storage.publish(part.staged, part.rel);
       if (this.status.waiting.startsWith('HDFS')) {
         this.status.waiting = '';
@@ -456,7 +410,9 @@ export class Lander {
       if (outcome === 'published') this.status.files++;
       if (part.dead) this.status.deadLetters += part.rows;
       else this.status.landed += part.rows;
+      faultPoint('mid-unit', part !== staged.parts[staged.parts.length - 1]);
     }
+    faultPoint('before-commit', true);
     this.status.units++;
     const key = tpKey(unit.topic, unit.partition);
     this.landed?.set(key, { first: unit.first, last: unit.last });
@@ -515,4 +471,43 @@ export async function startLander(options: LandOptions): Promise<Lander> {
   const lander = new Lander(options);
   await lander.start();
   return lander;
+}
+
+/** Packs buffered messages into one transferable unit. */
+function rawUnit(topic: string, partition: number, messages: KafkaMessage[], source: string, format: MessageFormat): RawUnit {
+  const n = messages.length;
+  let total = 0;
+  for (const m of messages) total += m.value?.length ?? 0;
+  // A fresh buffer, never Node's shared pool: it is transferred to the worker.
+  const values = new Uint8Array(new ArrayBuffer(total));
+  const ends = new Int32Array(n);
+  const nulls = new Uint8Array(n);
+  const offsets = new BigInt64Array(n);
+  const timestamps = new Float64Array(n);
+  const keys: (string | null)[] = new Array(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const m = messages[i]!;
+    if (m.value) {
+      values.set(m.value, at);
+      at += m.value.length;
+    } else nulls[i] = 1;
+    ends[i] = at;
+    offsets[i] = BigInt(m.offset);
+    timestamps[i] = Number(m.timestamp);
+    keys[i] = m.key ? m.key.toString('utf8') : null;
+  }
+  return { topic, partition, first: offsets[0]!, last: offsets[n - 1]!, source, format, values, ends, nulls, offsets, timestamps, keys };
+}
+
+/**
+ * A test hook for the crash tests: `KOHORT_LAND_KILL_AT=mid-unit:N` kills the process (SIGKILL,
+ * as kill -9 would) after the N-th file that is not the last of its unit is published;
+ * `before-commit:N` after the N-th unit is fully published, before its offsets are committed.
+ */
+const fault = /^(mid-unit|before-commit):(\d+)$/.exec(process.env['KOHORT_LAND_KILL_AT'] ?? '');
+let faultCount = 0;
+function faultPoint(where: string, applies: boolean): void {
+  if (!fault || fault[1] !== where || !applies) return;
+  if (++faultCount === Number(fault[2])) process.kill(process.pid, 'SIGKILL');
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, posix, resolve } from 'node:path';
-import { publishFile, tempPathFor } from '../../engine/lake.js';
+import { join, posix, resolve } from 'node:path';
+import { publishFile } from '../../engine/lake.js';
 import { UserError } from '../../engine/user-error.js';
 import { WebHdfs, absolute, type WebHdfsOptions } from '../hdfs/webhdfs.js';
+import type { StagingPlan } from './unit.js';
 
 /**
  * Where a lake lives. A plain path or `file:` URL is a local folder; `hdfs://host[:port]/path`
@@ -56,8 +57,8 @@ export interface LakeStorage {
   readonly description: string;
   /** The entries of a folder; null when it does not exist. */
   list(rel: string): Promise<LakeEntry[] | null>;
-  /** A local path for the writer (DuckDB) to write the file that `publish` will make visible at `rel`. */
-  stagingPath(rel: string): Promise<string>;
+  /** Where the writer (DuckDB) puts the files that `publish` will make visible (see `stagingPathFor`). */
+  stagingPlan(): Promise<StagingPlan>;
   /** Makes the staged file visible at `rel`. `existed`: a file of that name was already there (kept). */
   publish(staged: string, rel: string): Promise<'published' | 'existed'>;
   /** Removes a file (no error when missing). */
@@ -87,11 +88,9 @@ class LocalLake implements LakeStorage {
     return entries.map((e) => ({ name: e.name, dir: e.isDirectory(), size: 0 }));
   }
 
-  async stagingPath(rel: string): Promise<string> {
-    const final = join(this.root, rel);
-    await mkdir(dirname(final), { recursive: true });
+  async stagingPlan(): Promise<StagingPlan> {
     // Beside the final file: same file system, so publishing is a rename.
-    return tempPathFor(final);
+    return { kind: 'beside', root: this.root };
   }
 
   async publish(staged: string, rel: string): Promise<'published' | 'existed'> {
@@ -132,9 +131,9 @@ class HdfsLake implements LakeStorage {
     return entries?.map((e) => ({ name: e.pathSuffix, dir: e.type === 'DIRECTORY', size: e.length })) ?? null;
   }
 
-  async stagingPath(rel: string): Promise<string> {
+  async stagingPlan(): Promise<StagingPlan> {
     this.staging ??= await mkdtemp(join(tmpdir(), 'kohort-land-'));
-    return join(this.staging, `${randomBytes(6).toString('hex')}-${basename(rel)}`);
+    return { kind: 'folder', dir: this.staging };
   }
 
   async publish(staged: string, rel: string): Promise<'published' | 'existed'> {
