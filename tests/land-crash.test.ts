@@ -2,11 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBTimestampValue } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { liveEvents } from '../connectors/replay/live.js';
 import { rowMessage, sendAll, type ReplayMessage } from '../connectors/replay/replay.js';
-import { lakeSql, multisetDiff, openDuck, uniqueTopic, waitFor } from './services/helpers.js';
+import { createEventsTable, lakeSql, multisetDiff, openDuck, uniqueTopic, waitFor } from './services/helpers.js';
 import { noteSkip, repo, useServices, type Services } from './services/services.js';
 
 const services = await useServices();
@@ -104,24 +103,7 @@ describe.skipIf(skip)('kill -9 the lander mid-batch, again and again: no event l
       last.process.kill('SIGTERM');
       expect(await last.exited).toBe(0);
 
-      await c.run(`CREATE TABLE expected (event_time TIMESTAMP, event_type VARCHAR, product_id BIGINT, category_id BIGINT,
-        category_code VARCHAR, brand VARCHAR, price DOUBLE, user_id BIGINT, user_session VARCHAR)`);
-      const a = await c.createAppender('expected');
-      for (const r of liveEvents(generated)) {
-        a.appendTimestamp(new DuckDBTimestampValue(BigInt(Date.parse(`${r.event_time}Z`)) * 1000n));
-        a.appendVarchar(r.event_type);
-        a.appendBigInt(r.product_id);
-        a.appendBigInt(r.category_id);
-        if (r.category_code === null) a.appendNull();
-        else a.appendVarchar(r.category_code);
-        if (r.brand === null) a.appendNull();
-        else a.appendVarchar(r.brand);
-        a.appendDouble(r.price);
-        a.appendBigInt(r.user_id);
-        a.appendVarchar(r.user_session!);
-        a.endRow();
-      }
-      a.closeSync();
+      await createEventsTable(c, 'expected', liveEvents(generated));
       const diff = await multisetDiff(c, 'SELECT * FROM expected', lakeSql(lake));
       expect(diff).toEqual({ missing: 0, extra: 0, total: generated.count, sample: [] });
       // No temp files left visible to readers, and every file is named by its offset range.

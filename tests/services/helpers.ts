@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { rees46Columns } from '../../connectors/rees46.js';
+import { DuckDBInstance, DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import { rees46Columns, type Rees46Row } from '../../connectors/rees46.js';
 
 /** A topic name no other test run uses. */
 export function uniqueTopic(prefix: string): string {
@@ -62,4 +62,25 @@ export async function multisetDiff(c: DuckDBConnection, a: string, b: string): P
 /** A lake dataset as DuckDB reads it (the DSL's `lake "source"`). */
 export function lakeSql(lake: string, source = 'events'): string {
   return `SELECT * FROM read_parquet(${sql(`${lake}/${source}/**/*.parquet`)}, hive_partitioning = true)`;
+}
+
+/** Creates table `name` holding `rows` with the lake's types (for comparing a landed lake to what was produced). */
+export async function createEventsTable(c: DuckDBConnection, name: string, rows: Iterable<Rees46Row>): Promise<void> {
+  await c.run(`CREATE TABLE "${name}" (event_time TIMESTAMP, event_type VARCHAR, product_id BIGINT, category_id BIGINT,
+    category_code VARCHAR, brand VARCHAR, price DOUBLE, user_id BIGINT, user_session VARCHAR)`);
+  const a = await c.createAppender(name);
+  const text = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
+  for (const r of rows) {
+    a.appendTimestamp(new DuckDBTimestampValue(BigInt(Date.parse(`${r.event_time.replace(' ', 'T')}Z`)) * 1000n));
+    a.appendVarchar(r.event_type);
+    a.appendBigInt(r.product_id);
+    a.appendBigInt(r.category_id);
+    text(r.category_code);
+    text(r.brand);
+    a.appendDouble(r.price);
+    a.appendBigInt(r.user_id);
+    text(r.user_session);
+    a.endRow();
+  }
+  a.closeSync();
 }
