@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { HdfsMirror } from '../connectors/hdfs/cache.js';
+import { cacheHdfsDataset } from '../connectors/hdfs/lake-cache.js';
 import { WebHdfs } from '../connectors/hdfs/webhdfs.js';
 import { ensureTopic, kafkaClient, keyPartitioner } from '../connectors/kafka/client.js';
 import { startLander, type Lander, type LandStatus } from '../connectors/land/lander.js';
@@ -152,21 +152,19 @@ describe.skipIf(skip)('landing Kafka topics in the lake (real broker, real HDFS)
     const url = new URL((services as Services).webhdfs);
     const status = await land([topic], `webhdfs://${url.host}${remote}`, (s) => s.landed >= 1000);
     expect(status).toMatchObject({ landed: 1000, deadLetters: 0 });
-    const client = new WebHdfs({ url: (services as Services).webhdfs });
-    const local = join(root, 'hdfs-mirror');
+    // Queries read an HDFS lake through the local read-through cache of its immutable files.
+    const lake = `webhdfs://${url.host}${remote}`;
+    const cached = await cacheHdfsDataset(lake, 'events', { cacheDir: join(root, 'hdfs-cache') });
+    expect(cached.report).toMatchObject({ files: status.files, downloaded: status.files });
+    expect((await cacheHdfsDataset(lake, 'events', { cacheDir: join(root, 'hdfs-cache') })).report).toMatchObject({ downloaded: 0 });
+    const { c, close } = await openDuck();
     try {
-      const mirror = new HdfsMirror({ client, remote: `${remote}/events`, local: join(local, 'events') });
-      const report = await mirror.sync();
-      expect(report.files).toBe(status.files);
-      const { c, close } = await openDuck();
-      try {
-        expect(await multisetDiff(c, csvExpectedSql(sample), lakeSql(local))).toEqual({ missing: 0, extra: 0, total: 1000, sample: [] });
-      } finally {
-        close();
-      }
-      await client.delete(remote, { recursive: true });
+      expect(await multisetDiff(c, csvExpectedSql(sample), lakeSql(cached.root))).toEqual({ missing: 0, extra: 0, total: 1000, sample: [] });
     } finally {
-      client.close();
+      close();
     }
+    const client = new WebHdfs({ url: (services as Services).webhdfs });
+    await client.delete(remote, { recursive: true });
+    client.close();
   });
 });

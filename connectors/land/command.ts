@@ -71,9 +71,20 @@ export async function landCommand(argv: string[], io: { err: (s: string) => void
     flush,
     onStatus: print,
   });
-  const stop = () => void lander.stop().catch(() => undefined);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) {
+      // A second Ctrl-C while waiting (e.g. for HDFS): leave now. Safe: what was not committed is
+      // landed again, once, on the next start.
+      io.err('land: stopped without landing the buffered messages; they are landed on the next start\n');
+      process.exit(130);
+    }
+    stopping = true;
+    io.err('land: stopping — landing what is buffered (Ctrl-C again to leave at once)\n');
+    void lander.stop().catch(() => undefined);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     await lander.finished;
     print(lander.status);
