@@ -1,0 +1,1 @@
+export { checkTopicName, ensureTopic, kafkaClient, keyPartitioner, parseBrokers, type KafkaClientOptions } from './client.js';
