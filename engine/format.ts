@@ -45,9 +45,19 @@ export function formatTable(result: ResultTable, options: TableFormatOptions = {
  * when it holds `"`, `,`, CR or LF (quotes doubled); NULL is an empty field, the empty string `""`.
  */
 export function formatCsv(result: ResultTable): string {
-  const lines = [result.columns.map((c) => csvField(c.name)).join(',')];
-  for (const row of result.rows) lines.push(row.map((v) => (v === null ? '' : csvField(plainText(v)))).join(','));
-  return lines.join('\n') + '\n';
+  return csvHeader(result.columns) + csvRecords(result.rows);
+}
+
+/** The CSV header record, newline included. */
+export function csvHeader(columns: readonly ResultColumn[]): string {
+  return columns.map((c) => csvField(c.name)).join(',') + '\n';
+}
+
+/** CSV records for rows, each ending in a newline: `formatCsv` in pieces, for streaming. */
+export function csvRecords(rows: readonly CellValue[][]): string {
+  let out = '';
+  for (const row of rows) out += row.map((v) => (v === null ? '' : csvField(plainText(v)))).join(',') + '\n';
+  return out;
 }
 
 /**
@@ -57,9 +67,13 @@ export function formatCsv(result: ResultTable): string {
  */
 export function formatJson(result: ResultTable): string {
   if (result.rows.length === 0) return '[]\n';
-  const keys = result.columns.map((c) => JSON.stringify(c.name));
-  const lines = result.rows.map((row) => `  {${row.map((v, i) => `${keys[i]}: ${jsonValue(v)}`).join(', ')}}`);
-  return `[\n${lines.join(',\n')}\n]\n`;
+  return `[\n${jsonObjects(result.columns, result.rows).join(',\n')}\n]\n`;
+}
+
+/** One JSON object per row, indented by two spaces, without separators: `formatJson` in pieces. */
+export function jsonObjects(columns: readonly ResultColumn[], rows: readonly CellValue[][]): string[] {
+  const keys = columns.map((c) => JSON.stringify(c.name));
+  return rows.map((row) => `  {${row.map((v, i) => `${keys[i]}: ${jsonValue(v)}`).join(', ')}}`);
 }
 
 export function formatResult(result: ResultTable, format: OutputFormat, options?: TableFormatOptions): string {

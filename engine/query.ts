@@ -4,6 +4,17 @@ import { columnKind, toCellValue, type CellValue, type ResultColumn, type Result
 export interface QueryOptions {
   /** Keep at most this many rows; the rest are only counted. Default: keep every row. */
   limit?: number;
+  /**
+   * Receive rows chunk by chunk (about 2,048 at a time) instead of keeping them: the result's
+   * `rows` stays empty. For output too large to hold, e.g. a 3M-customer profile as CSV.
+   */
+  sink?: RowSink;
+}
+
+/** Where streamed rows go. Returning a promise holds the next chunk back (backpressure). */
+export interface RowSink {
+  columns(columns: ResultColumn[]): void | Promise<void>;
+  rows(rows: CellValue[][]): void | Promise<void>;
 }
 
 /**
@@ -24,6 +35,8 @@ export async function readTable(result: DuckDBResult, options: QueryOptions = {}
     sqlType: types[i]!.toString(),
     kind: columnKind(types[i]!),
   }));
+  const sink = options.sink;
+  await sink?.columns(columns);
   const rows: CellValue[][] = [];
   let rowCount = 0;
   for (;;) {
@@ -33,7 +46,10 @@ export async function readTable(result: DuckDBResult, options: QueryOptions = {}
     const keep = Math.max(0, Math.min(n, limit - rowCount));
     if (keep > 0) {
       const cols = types.map((t, c) => chunk.getColumnValues(c).slice(0, keep).map((v) => toCellValue(v, t)));
-      for (let r = 0; r < keep; r++) rows.push(cols.map((col) => col[r]!));
+      const kept: CellValue[][] = [];
+      for (let r = 0; r < keep; r++) kept.push(cols.map((col) => col[r]!));
+      if (sink) await sink.rows(kept);
+      else for (const row of kept) rows.push(row);
     }
     rowCount += n;
   }

@@ -6,7 +6,7 @@ import { suggest } from '../dsl/suggest.js';
 import { openDuckDB, sqlIdentifier, type KohortDuckDB } from './duckdb.js';
 import { cellError, explainDuckDBError } from './errors.js';
 import { introspectSources } from './introspect.js';
-import { readTable, type QueryOptions } from './query.js';
+import { readTable, type QueryOptions, type RowSink } from './query.js';
 import { UserError } from './user-error.js';
 import type { ResultTable } from './values.js';
 
@@ -28,6 +28,13 @@ export interface SessionOptions {
 
 /** The kinds `run` shows when no cell is named: the ones that are tables to look at. */
 export const resultKinds: readonly DefinitionKind[] = ['profile', 'segment', 'query', 'sql', 'plot'];
+
+export interface RunOptions {
+  /** Keep at most this many rows of each cell; the rest are only counted. */
+  limit?: number;
+  /** Stream each cell's rows to a sink instead of keeping them (see `QueryOptions.sink`). */
+  sink?: (cell: { name: string; kind: DefinitionKind }) => RowSink;
+}
 
 export interface CellResult {
   name: string;
@@ -120,7 +127,7 @@ export class NotebookSession {
   }
 
   /** Runs one cell by itself, as its self-contained SQL. */
-  async run(name: string, options: QueryOptions = {}): Promise<CellResult> {
+  async run(name: string, options: RunOptions = {}): Promise<CellResult> {
     const [result] = await this.runMany([name], options);
     return result!;
   }
@@ -129,19 +136,23 @@ export class NotebookSession {
    * Runs cells in order. Relations needed by two or more of them are materialised once (a
    * source's raw scan never is: it stays a view that DuckDB pushes filters into).
    */
-  async runMany(names: readonly string[], options: QueryOptions = {}): Promise<CellResult[]> {
+  async runMany(names: readonly string[], options: RunOptions = {}): Promise<CellResult[]> {
     const results: CellResult[] = [];
     for await (const r of this.runEach(names, options)) results.push(r);
     return results;
   }
 
   /** `runMany`, yielding each result as soon as it is ready. */
-  async *runEach(names: readonly string[], options: QueryOptions = {}): AsyncGenerator<CellResult> {
+  async *runEach(names: readonly string[], runOptions: RunOptions = {}): AsyncGenerator<CellResult> {
     const cells = names.map((n) => this.runnable(this.cell(n)));
     const uses = new Map<string, number>();
     for (const c of cells) for (const r of c.relations ?? []) uses.set(r, (uses.get(r) ?? 0) + 1);
     for (const cell of cells) {
       const start = performance.now();
+      const options: QueryOptions = {
+        ...(runOptions.limit !== undefined ? { limit: runOptions.limit } : {}),
+        ...(runOptions.sink ? { sink: runOptions.sink(cell) } : {}),
+      };
       let table: ResultTable;
       if (cells.length === 1 && cell.kind !== 'sql') {
         table = await this.query(cell, cell.sql!, options);
