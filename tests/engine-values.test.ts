@@ -77,4 +77,29 @@ describe('result values', () => {
     const none = await queryTable(db.connection, 'SELECT 1 AS x WHERE false');
     expect(none).toEqual({ columns: [{ name: 'x', sqlType: 'INTEGER', kind: 'integer' }], rows: [], rowCount: 0 });
   });
+
+  test('a sink receives the rows chunk by chunk, in order, and none are kept', async () => {
+    const chunks: number[] = [];
+    const seen: bigint[] = [];
+    let columns: string[] = [];
+    const result = await queryTable(db.connection, 'SELECT range AS i FROM range(5000) ORDER BY i', {
+      limit: 4500,
+      sink: {
+        columns: (c) => {
+          columns = c.map((x) => x.name);
+        },
+        rows: async (rows) => {
+          chunks.push(rows.length);
+          for (const [i] of rows) seen.push(i as bigint);
+          await new Promise((r) => setTimeout(r, 1)); // a slow reader holds the next chunk back
+        },
+      },
+    });
+    expect(columns).toEqual(['i']);
+    expect(result.rows).toEqual([]);
+    expect(result.rowCount).toBe(5000);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(seen).toEqual(Array.from({ length: 4500 }, (_, i) => BigInt(i)));
+  });
 });
+
