@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { UserError } from '../engine/user-error.js';
 import { countValue, stringValue, UsageError, type ParsedCommand } from './args.js';
 import { plural } from './check.js';
 import type { Io } from './io.js';
@@ -10,19 +11,26 @@ interface ImportResult {
   rows: number;
   rejected: number;
   rejectsFile?: string;
-  files: number;
-  partitions: number;
+  /** The Parquet files written. */
+  files: string[];
+  /** The partitions written to, e.g. `date=2019-10-01`. */
+  partitions: string[];
 }
 interface GenerateResult {
   source: string;
   events: number;
   customers: number;
   days: number;
-  files: number;
+  files: string[];
   seconds: number;
 }
 interface Connectors {
-  importCsv(options: { files: string[]; lake: string; source?: string; onProgress?: (p: unknown) => void }): Promise<ImportResult>;
+  importCsv(options: {
+    files: string[];
+    lake: string;
+    source?: string;
+    onProgress?: (p: { file: string; rows: number; fraction: number }) => void;
+  }): Promise<ImportResult>;
   generateEvents(options: {
     events: number;
     seed: number;
@@ -38,7 +46,14 @@ interface Connectors {
 async function connectors(): Promise<Connectors> {
   // Loaded when needed, so `check`, `compile` and `run` start without the connectors' imports.
   const specifier = '../connectors/index.js';
-  return (await import(specifier)) as Connectors;
+  try {
+    return (await import(specifier)) as Connectors;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('connectors/index.js')) {
+      throw new UserError('this kohort was built without its connectors (dist/connectors/index.js is missing): run `npm run build`');
+    }
+    throw e;
+  }
 }
 
 function lakeOf(parsed: ParsedCommand, io: Io): string {
@@ -50,11 +65,25 @@ export async function importCommand(parsed: ParsedCommand, io: Io): Promise<numb
   const lake = lakeOf(parsed, io);
   const source = stringValue(parsed, 'source');
   const { importCsv } = await connectors();
-  const r = await importCsv({ files: parsed.positionals, lake, ...(source ? { source } : {}) });
+  const inputs = parsed.positionals;
+  const progress = new Progress(io.stderr, 'rows');
+  let r: ImportResult;
+  try {
+    r = await importCsv({
+      files: inputs,
+      lake,
+      ...(source ? { source } : {}),
+      // Per file: rows so far, and the total they extrapolate to.
+      onProgress: (p) => progress.update(p.rows, p.fraction > 0 ? Math.round(p.rows / p.fraction) : p.rows),
+    });
+  } finally {
+    progress.done();
+  }
   io.stdout.write(
-    `imported ${plural(r.rows, 'row')} from ${plural(r.files, 'file')} into ${r.source} (${resolve(lake, r.source)}), ${plural(r.partitions, 'partition')}\n`,
+    `imported ${plural(r.rows, 'row')} from ${plural(inputs.length, 'file')} into ${r.source} (${resolve(lake, r.source)}): ` +
+      `${plural(r.files.length, 'Parquet file')}, ${plural(r.partitions.length, 'day')}\n`,
   );
-  if (r.rejected > 0) io.stdout.write(`${plural(r.rejected, 'row')} rejected${r.rejectsFile ? `: see ${r.rejectsFile}` : ''}\n`);
+  if (r.rejected > 0) io.stdout.write(`${plural(r.rejected, 'row')} rejected, each with its line and reason: ${r.rejectsFile ?? '(no rejects file)'}\n`);
   return 0;
 }
 
@@ -91,7 +120,7 @@ export async function generateCommand(parsed: ParsedCommand, io: Io): Promise<nu
   }
   io.stdout.write(
     `generated ${plural(r.events, 'event')} for ${plural(r.customers, 'customer')} over ${plural(r.days, 'day')} into ${r.source} ` +
-      `(${resolve(lake, r.source)}), ${plural(r.files, 'file')}, in ${r.seconds.toFixed(1)} s (${compact(r.events / Math.max(r.seconds, 1e-9))} events/s)\n`,
+      `(${resolve(lake, r.source)}), ${plural(r.files.length, 'file')}, in ${r.seconds.toFixed(1)} s (${compact(r.events / Math.max(r.seconds, 1e-9))} events/s)\n`,
   );
   return 0;
 }

@@ -7,7 +7,8 @@ export interface ProgressStream {
 
 /**
  * Progress of a long job. On a terminal it redraws one bar in place (at most ~10 times a second);
- * elsewhere (a log, CI) it prints a plain line every 10% so logs stay readable.
+ * elsewhere (a log, CI) it prints a plain line every 10% so logs stay readable, and nothing at
+ * all for a job done within a second.
  */
 export class Progress {
   private readonly started: number;
@@ -24,7 +25,8 @@ export class Progress {
   }
 
   update(done: number, total: number): void {
-    const fraction = total > 0 ? Math.min(1, done / total) : 0;
+    if (total <= 0) return;
+    const fraction = Math.min(1, done / total);
     if (this.stream.isTTY) {
       const t = this.now();
       if (t - this.lastDraw < 100 && done < total) return;
@@ -33,6 +35,7 @@ export class Progress {
       this.drawn = true;
     } else {
       const decile = Math.floor(fraction * 10);
+      if (this.now() - this.started < 1000) return;
       if (decile === this.lastDecile || (decile === 10 && done < total)) return;
       this.lastDecile = decile;
       this.stream.write(`${this.line(done, total, fraction)}\n`);

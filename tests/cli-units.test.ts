@@ -32,7 +32,7 @@ function recorder(isTTY: boolean) {
 }
 
 describe('Progress', () => {
-  test('without a terminal: one plain line per 10%, never a carriage return', () => {
+  test('without a terminal: quiet for a second, then one plain line per 10%, never a carriage return', () => {
     const r = recorder(false);
     const p = new Progress(r.stream, 'events', r.clock);
     for (let done = 0; done <= 1000; done += 50) {
@@ -40,10 +40,20 @@ describe('Progress', () => {
       p.update(done, 1000);
     }
     p.done();
-    expect(r.writes.length).toBe(11);
-    expect(r.writes[0]).toBe('  0%  0 of 1k events  0/s\n');
+    expect(r.writes.map((w) => w.slice(0, 4))).toEqual([' 45%', ' 50%', ' 60%', ' 70%', ' 80%', ' 90%', '100%']);
+    expect(r.writes[0]).toBe(' 45%  450 of 1k events  450/s\n');
     expect(r.writes.at(-1)).toMatch(/^100%  1k of 1k events  \S+\/s\n$/);
     expect(r.writes.join('')).not.toContain('\r');
+  });
+
+  test('a job done within a second prints nothing without a terminal', () => {
+    const r = recorder(false);
+    const p = new Progress(r.stream, 'rows', r.clock);
+    p.update(0, 0);
+    r.tick(300);
+    p.update(1000, 1000);
+    p.done();
+    expect(r.writes).toEqual([]);
   });
 
   test('on a terminal: a bar redrawn in place, at most every 100 ms, ended by a newline', () => {
