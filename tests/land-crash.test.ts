@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { liveEvents } from '../connectors/replay/live.js';
 import { rowMessage, sendAll, type ReplayMessage } from '../connectors/replay/replay.js';
 import { createEventsTable, lakeSql, multisetDiff, openDuck, uniqueTopic, waitFor } from './services/helpers.js';
-import { noteSkip, repo, useServices, type Services } from './services/services.js';
+import { heavyTestTurn, noteSkip, repo, useServices, type Services } from './services/services.js';
 
 const services = await useServices();
 const skip = noteSkip('tests/land-crash.test.ts', services);
@@ -53,7 +53,7 @@ describe.skipIf(skip)('kill -9 the lander mid-batch, again and again: no event l
     rmSync(root, { recursive: true, force: true });
   });
 
-  test('1M generated events through Kafka, 4 kills, then the lake equals what was produced, field for field', async () => {
+  test('1M generated events through Kafka, 4 kills, then the lake equals what was produced, field for field', () => heavyTestTurn(async () => {
     const brokers = (services as Services).kafka;
     const topic = uniqueTopic('crash');
     const lake = join(root, 'lake');
@@ -118,5 +118,5 @@ describe.skipIf(skip)('kill -9 the lander mid-batch, again and again: no event l
     } finally {
       close();
     }
-  }, 300_000);
+  }), 420_000);
 });

@@ -8,7 +8,7 @@ import { startLander, type Lander, type LandStatus } from '../connectors/land/la
 import { liveEvents } from '../connectors/replay/live.js';
 import { rowMessage, sendAll, type ReplayMessage } from '../connectors/replay/replay.js';
 import { createEventsTable, lakeSql, multisetDiff, openDuck, uniqueTopic, waitFor } from './services/helpers.js';
-import { noteSkip, repo, runServicesScript, useServices } from './services/services.js';
+import { heavyTestTurn, noteSkip, repo, runServicesScript, useServices } from './services/services.js';
 
 // The shared services keep serving the other test files: this one restarts its own pair.
 const services = await useServices();
@@ -29,9 +29,7 @@ describe.skipIf(skip)('landing through a broker restart and an HDFS outage', () 
   let lander: Lander | undefined;
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'kohort-restart-'));
-    await runServicesScript(['reset'], privateEnv); // a run killed midway may have left them
-    await runServicesScript(['up'], privateEnv);
-  }, 180_000);
+  });
   afterAll(async () => {
     // A failed run may leave the lander waiting for HDFS: give it a moment, no more.
     await Promise.race([lander?.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
@@ -40,7 +38,9 @@ describe.skipIf(skip)('landing through a broker restart and an HDFS outage', () 
     rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
-  test('restart Kafka, then stop HDFS and start it again, while landing: every event once', async () => {
+  test('restart Kafka, then stop HDFS and start it again, while landing: every event once', () => heavyTestTurn(async () => {
+    await runServicesScript(['reset'], privateEnv); // a run killed midway may have left them
+    await runServicesScript(['up'], privateEnv);
     const t0 = performance.now();
     const log = (what: string) => process.stderr.write(`land-restart: ${what} at ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     const topic = uniqueTopic('restart');
@@ -61,7 +61,12 @@ describe.skipIf(skip)('landing through a broker restart and an HDFS outage', () 
       webhdfs: { maxBackoffMs: 2000 },
       onStatus: (s) => statuses.push(s),
     });
-    const landed = () => lander!.status.landed;
+    let failure: unknown;
+    lander.finished.catch((e: unknown) => (failure = e));
+    const landed = () => {
+      if (failure !== undefined) throw new Error(`the lander failed: ${String(failure)}`);
+      return lander!.status.landed;
+    };
     await waitFor('landing to start', async () => (landed() > 10_000 ? true : undefined), 60_000);
     await runServicesScript(['restart', 'kafka'], privateEnv);
     log(`Kafka restarted (landed ${landed()})`);
@@ -76,7 +81,9 @@ describe.skipIf(skip)('landing through a broker restart and an HDFS outage', () 
     expect(stalled.waiting).toMatch(/^HDFS: (NameNode 127\.0\.0\.1:19870|DataNode 127\.0\.0\.1:\d+): connection (refused|reset) — [A-Z]+ \/lake\/.+, retry \d+ in [\d.]+ s$/);
     await runServicesScript(['up', 'hdfs'], privateEnv);
     log(`HDFS started (landed ${landed()})`);
-    await waitFor('every event to land', async () => (landed() >= generated.count ? true : undefined), 120_000);
+    await waitFor('every event to land', async () => (landed() >= generated.count ? true : undefined), 120_000).catch((e: Error) => {
+      throw new Error(`${e.message}; last status: ${JSON.stringify(statuses.at(-1))}`);
+    });
     await new Promise((r) => setTimeout(r, 2000));
     const final = await lander.stop();
     lander = undefined;
@@ -94,5 +101,5 @@ describe.skipIf(skip)('landing through a broker restart and an HDFS outage', () 
       close();
       client.close();
     }
-  }, 400_000);
+  }), 500_000);
 });

@@ -340,6 +340,7 @@ export class Lander {
     state.next = unit.first > delivered ? unit.first : delivered;
     state.repairUntil = unit.last;
     this.status.repaired++;
+    this.report(true);
     return state;
   }
 

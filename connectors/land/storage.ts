@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { publishFile } from '../../engine/lake.js';
 import { UserError } from '../../engine/user-error.js';
-import { WebHdfs, absolute, type WebHdfsOptions } from '../hdfs/webhdfs.js';
+import { WebHdfs, WebHdfsError, absolute, type WebHdfsOptions } from '../hdfs/webhdfs.js';
 import type { StagingPlan } from './unit.js';
 
 /**
@@ -138,17 +138,28 @@ class HdfsLake implements LakeStorage {
 
   async publish(staged: string, rel: string): Promise<'published' | 'existed'> {
     const final = this.remote(rel);
-    const temp = posix.join(posix.dirname(final), `.${posix.basename(final)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     try {
-      await this.client.create(temp, { file: staged }, { overwrite: true });
-      if (await this.client.rename(temp, final)) return 'published';
-      // RENAME answers false when the target exists, or when a retried rename had already
-      // succeeded; either way a complete file is there under the final name.
-      if (await this.client.getFileStatus(final)) {
-        await this.client.delete(temp);
-        return 'existed';
+      for (let attempt = 1; ; attempt++) {
+        // A fresh temp name per attempt: an upload cut off by a DataNode or NameNode restart
+        // leaves its file open under a lease for a minute (AlreadyBeingCreatedException).
+        const temp = posix.join(posix.dirname(final), `.${posix.basename(final)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+        try {
+          await this.client.create(temp, { file: staged }, { overwrite: true });
+          if (await this.client.rename(temp, final)) return 'published';
+        } catch (e) {
+          if (!(e instanceof WebHdfsError) || !leaseTrouble.has(e.exception ?? '') || attempt >= 10) throw e;
+          await this.client.delete(temp).catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 500 * attempt));
+          continue;
+        }
+        // RENAME answers false when the target exists, or when a retried rename had already
+        // succeeded; either way a complete file is there under the final name.
+        if (await this.client.getFileStatus(final)) {
+          await this.client.delete(temp);
+          return 'existed';
+        }
+        throw new UserError(`WebHDFS RENAME ${temp} → ${final} failed and ${final} does not exist`, `hdfs:${final}`);
       }
-      throw new UserError(`WebHDFS RENAME ${temp} → ${final} failed and ${final} does not exist`, `hdfs:${final}`);
     } finally {
       await rm(staged, { force: true });
     }
@@ -172,3 +183,6 @@ async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Refusals of a CREATE that a new temp name gets past (leases of a cut-off upload). */
+const leaseTrouble = new Set(['AlreadyBeingCreatedException', 'RecoveryInProgressException', 'LeaseExpiredException', 'FileNotFoundException']);

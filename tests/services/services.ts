@@ -66,3 +66,40 @@ export function noteSkip(file: string, services: Services | string): services is
   }
   return false;
 }
+
+/**
+ * Runs `fn` while holding a lock shared by the heavy service tests (1M events, private service
+ * pairs), so that on a 2-core machine they take turns instead of starving each other and the rest
+ * of the suite. The lock is a file holding the owner's pid; a dead owner's lock is taken over.
+ */
+export async function heavyTestTurn<T>(fn: () => Promise<T>): Promise<T> {
+  const { open, readFile, rm, mkdir } = await import('node:fs/promises');
+  const dir = resolve(repo, '.cache', 'services');
+  await mkdir(dir, { recursive: true });
+  const lock = resolve(dir, 'heavy-test.lock');
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number(await readFile(lock, 'utf8').catch(() => ''));
+      let alive = false;
+      try {
+        if (owner > 0) process.kill(owner, 0);
+        alive = owner > 0;
+      } catch {
+        alive = false;
+      }
+      if (!alive && owner > 0) await rm(lock, { force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
