@@ -2,6 +2,18 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { editorMetrics, type MonacoApi } from '../monaco/load.js';
 import type { monaco as Monaco } from '../monaco/monaco.js';
 
+let overflowNode: HTMLElement | undefined;
+/** One place outside every cell for Monaco's suggestions, hovers and peeks. */
+function overflowWidgets(): HTMLElement {
+  if (!overflowNode || !overflowNode.isConnected) {
+    overflowNode = document.createElement('div');
+    overflowNode.className = 'monaco-editor k-overflow-widgets';
+    overflowNode.style.cssText = 'position: absolute; top: 0; left: 0; width: 0; height: 0; z-index: 100; background: none;';
+    document.body.append(overflowNode);
+  }
+  return overflowNode;
+}
+
 /** What the editor reports to the cell it sits in. */
 export interface EditorCallbacks {
   /** The model's text changed (synchronously, on every edit). */
@@ -42,7 +54,9 @@ export class EditorController implements ReactiveController {
       automaticLayout: true,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
-      scrollbar: { vertical: 'hidden', horizontal: 'auto', alwaysConsumeMouseWheel: false, handleMouseWheel: true },
+      // Cells grow with their text and wrap long lines, so an editor never scrolls itself; without
+      // scrollbars it also adds no compositor layers (their sliders are layers, per editor).
+      scrollbar: { vertical: 'hidden', horizontal: 'hidden', alwaysConsumeMouseWheel: false, handleMouseWheel: false, useShadows: false },
       overviewRulerLanes: 0,
       hideCursorInOverviewRuler: true,
       lineNumbers: 'on',
@@ -55,13 +69,21 @@ export class EditorController implements ReactiveController {
       lineHeight: editorMetrics.lineHeight,
       fontFamily: editorMetrics.fontFamily,
       padding: { top: editorMetrics.paddingTop, bottom: editorMetrics.paddingBottom },
-      wordWrap: model.getLanguageId() === 'markdown' ? 'on' : 'off',
+      wordWrap: 'on',
+      wrappingIndent: 'indent',
       quickSuggestions: { other: true, comments: false, strings: false },
       quickSuggestionsDelay: 0,
+      // Our completion knows every name in scope; Monaco's word list would be a second, slower
+      // round trip (through its editor worker) for less.
+      wordBasedSuggestions: 'off',
       suggestOnTriggerCharacters: true,
+      // Cells are contained (content-visibility), which would clip widgets drawn inside them.
       fixedOverflowWidgets: true,
+      overflowWidgetsDomNode: overflowWidgets(),
       tabSize: 2,
       stickyScroll: { enabled: false },
+      // Each editor's translate3d layers make the compositor's work grow with the cell count.
+      disableLayerHinting: true,
       contextmenu: true,
       'semanticHighlighting.enabled': false,
     });

@@ -1,9 +1,9 @@
-import { compileNotebook, complete, definition, hover, parseDefinitions, type SchemaCatalog } from '../../../dsl/index.js';
-import { hashText, type DefinitionNode } from '../model/run-graph.js';
+import { complete, definition, hover, type SchemaCatalog } from '../../../dsl/index.js';
+import { checkNotebook } from './check-notebook.js';
 import type { Analysis, WorkerReply, WorkerRequest } from './protocol.js';
 
 /**
- * The language worker: parses, checks and compiles the notebook off the main thread, so typing
+ * The language worker: parses and checks the notebook off the main thread, so typing
  * never waits for it. It keeps the latest text; analyses of superseded versions are skipped.
  */
 interface WorkerScope {
@@ -22,36 +22,8 @@ const post = (reply: WorkerReply) => scope.postMessage(reply);
 
 function analyse(): Analysis {
   const t0 = performance.now();
-  const compiled = compileNotebook(text, schemas ? { schemas, lake: 'lake' } : { lake: 'lake' });
-  const parsed = parseDefinitions(text);
-  const definitions: DefinitionNode[] = compiled.cells.map((c) => {
-    const node: DefinitionNode = {
-      name: c.name,
-      kind: c.kind,
-      offset: c.range.start.offset,
-      dependsOn: c.dependsOn,
-      textHash: hashText(text.slice(c.range.start.offset, c.range.end.offset)),
-    };
-    if (c.plot) node.plot = c.plot;
-    if (c.sql === undefined) node.broken = true;
-    return node;
-  });
-  const asOf = parsed.statements.filter((s) => s.node.kind === 'as-of').map((s) => text.slice(s.node.range.start.offset, s.node.range.end.offset));
-  const dailyProfiles: string[] = [];
-  const sourceKeys: Record<string, string> = {};
-  for (const { node } of parsed.statements) {
-    if (node.kind === 'profile' && node.grain === 'day') dailyProfiles.push(node.name.text);
-    if (node.kind === 'source' && node.key) sourceKeys[node.name.text] = node.key.text;
-  }
-  return {
-    version,
-    diagnostics: compiled.diagnostics,
-    definitions,
-    globalInputs: hashText(asOf.join('\n')),
-    dailyProfiles,
-    sourceKeys,
-    millis: performance.now() - t0,
-  };
+  const check = checkNotebook(text, schemas);
+  return { version, ...check, millis: performance.now() - t0 };
 }
 
 /** Analyses run after pending requests: a completion asked with a keystroke answers first. */

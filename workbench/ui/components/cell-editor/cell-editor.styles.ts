@@ -10,6 +10,11 @@ export default css`
   kohort-cell-editor .k-monaco {
     width: 100%;
   }
+  /* Cell editors never scroll (they grow and wrap); their scrollbars' sliders would still be
+     compositor layers, dozens per notebook. */
+  kohort-cell-editor .k-monaco .monaco-scrollable-element > .scrollbar {
+    display: none !important;
+  }
   kohort-cell-editor pre.k-static {
     margin: 0;
     padding: 6px 0 6px 0;

@@ -4,6 +4,9 @@ export default css`
   kohort-notebook-cell {
     display: block;
     margin: 0 0 10px;
+    /* Cells off screen are neither laid out nor painted: a 200-cell notebook costs what is visible. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 180px;
   }
   kohort-notebook-cell .k-cell {
     border: 1px solid var(--k-border);

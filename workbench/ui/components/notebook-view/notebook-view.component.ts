@@ -30,6 +30,8 @@ import type { CellResult, KohortNotebookCell } from '../notebook-cell/notebook-c
 import styles from './notebook-view.styles.js';
 
 let notebookCounter = 0;
+const noDiagnostics: CellDiagnostic[] = [];
+const noResults: CellResult[] = [];
 const languageOf = (kind: CellKind) => (kind === 'kohort' ? 'kohort' : kind === 'sql' ? 'sql' : 'markdown');
 
 /**
@@ -63,6 +65,17 @@ export class KohortNotebookView extends LightElement {
   private graph: Graph = new Map();
   private models = new Map<string, { model: Monaco.editor.ITextModel; unbind: () => void }>();
   private readonly key = `nb${++notebookCounter}`;
+  private diagnosticsMemo: { analysis?: Analysis; doc?: NotebookDocument; value: Map<string, CellDiagnostic[]>; byCell: Map<string, { key: string; list: CellDiagnostic[] }> } = {
+    value: new Map(),
+    byCell: new Map(),
+  };
+  private resultsMemo = new Map<string, { key: string; list: CellResult[] }>();
+  private runIds = new WeakMap<object, number>();
+  private runCounter = 0;
+  private markerKeys = new Map<string, string>();
+  private keyColumnsMemo: string[] = [];
+  /** The notebook's text now (cells read it for the SQL panel). */
+  private readonly currentText = () => this.doc?.text ?? '';
   private unwatch: (() => void) | undefined;
   private painted = false;
   private saveAgain = false;
@@ -245,13 +258,25 @@ export class KohortNotebookView extends LightElement {
     return new Promise((resolve) => this.waiting.push({ version, resolve }));
   }
 
-  private cellDiagnostics(): Map<number, CellDiagnostic[]> {
-    if (!this.analysis || !this.doc) return new Map();
-    return diagnosticsByCell(
-      this.analysis.diagnostics,
-      this.doc.layout,
-      this.doc.cells.map((c) => c.body.length),
-    );
+  /**
+   * Problems by cell id. Arrays are reused while a cell's problems stay the same, so a keystroke
+   * re-renders only the cells whose problems changed.
+   */
+  private cellDiagnostics(): Map<string, CellDiagnostic[]> {
+    const doc = this.doc;
+    if (!this.analysis || !doc) return new Map();
+    if (this.diagnosticsMemo.analysis === this.analysis && this.diagnosticsMemo.doc === doc) return this.diagnosticsMemo.value;
+    const byIndex = diagnosticsByCell(this.analysis.diagnostics, doc.layout, doc.cells.map((c) => c.body.length));
+    const value = new Map<string, CellDiagnostic[]>();
+    for (const [i, list] of byIndex) {
+      const id = doc.cells[i]!.id;
+      const key = JSON.stringify(list);
+      const previous = this.diagnosticsMemo.byCell.get(id);
+      value.set(id, previous && previous.key === key ? previous.list : list);
+      this.diagnosticsMemo.byCell.set(id, { key, list: value.get(id)! });
+    }
+    this.diagnosticsMemo = { analysis: this.analysis, doc, value, byCell: this.diagnosticsMemo.byCell };
+    return value;
   }
 
   private applyMarkers() {
@@ -259,18 +284,23 @@ export class KohortNotebookView extends LightElement {
     const doc = this.doc;
     if (!monaco || !doc || !this.analysis) return;
     const byCell = this.cellDiagnostics();
-    doc.cells.forEach((cell, i) => {
+    const severity = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info };
+    for (const cell of doc.cells) {
       const entry = this.models.get(cell.id);
-      if (!entry) return;
+      if (!entry) continue;
+      const list = byCell.get(cell.id) ?? [];
+      // Only models whose problems changed are touched: a keystroke in a 200-cell notebook sets one.
+      const key = list.length === 0 ? '' : `${entry.model.getVersionId()}:${JSON.stringify(list)}`;
+      if ((this.markerKeys.get(cell.id) ?? '') === key) continue;
+      this.markerKeys.set(cell.id, key);
       const model = entry.model;
-      const severity = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info };
-      const markers = (byCell.get(i) ?? []).map((d) => {
+      const markers = list.map((d) => {
         const start = model.getPositionAt(d.start);
         const end = model.getPositionAt(Math.max(d.end, d.start + 1));
         return { severity: severity[d.severity], message: d.message, code: d.code, source: 'kohort', startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column };
       });
       monaco.editor.setModelMarkers(model, 'kohort', markers);
-    });
+    }
   }
 
   private setStatus(text: string, error = false) {
@@ -537,19 +567,41 @@ export class KohortNotebookView extends LightElement {
 
   // ---- rendering ----
 
+  private runId(run: object): number {
+    let id = this.runIds.get(run);
+    if (id === undefined) {
+      id = ++this.runCounter;
+      this.runIds.set(run, id);
+    }
+    return id;
+  }
+
+  /** Definitions and results by cell id; a cell's array is reused while nothing in it changed. */
   private cellResults(stale: Set<string>): Map<string, CellResult[]> {
     const doc = this.doc!;
-    const out = new Map<string, CellResult[]>();
-    if (!this.analysis) return out;
+    const grouped = new Map<string, CellResult[]>();
+    if (!this.analysis) return grouped;
     for (const def of this.graph.values()) {
       const cell = doc.cellAt(def.offset);
       if (!cell) continue;
-      const list = out.get(cell.id) ?? [];
       const entry: CellResult = { definition: def, stale: stale.has(def.name) };
       const run = this.runs.states.get(def.name);
       if (run) entry.run = run;
-      list.push(entry);
-      out.set(cell.id, list);
+      const list = grouped.get(cell.id);
+      if (list) list.push(entry);
+      else grouped.set(cell.id, [entry]);
+    }
+    const out = new Map<string, CellResult[]>();
+    for (const [id, list] of grouped) {
+      const key = list
+        .map((r) => `${r.definition.name}:${r.definition.kind}:${r.definition.textHash}:${r.definition.broken ? 1 : 0}:${r.stale ? 1 : 0}:${r.run ? this.runId(r.run) : 0}:${JSON.stringify(r.definition.plot ?? null)}`)
+        .join('|');
+      const previous = this.resultsMemo.get(id);
+      if (previous && previous.key === key) out.set(id, previous.list);
+      else {
+        this.resultsMemo.set(id, { key, list });
+        out.set(id, list);
+      }
     }
     return out;
   }
@@ -563,10 +615,11 @@ export class KohortNotebookView extends LightElement {
     const stale = this.stale();
     const results = this.cellResults(stale);
     const diagnostics = this.cellDiagnostics();
-    const keyColumns = [...new Set(Object.values(this.analysis?.sourceKeys ?? {}))];
+    const keys = [...new Set(Object.values(this.analysis?.sourceKeys ?? {}))];
+    if (keys.join('\u0000') !== this.keyColumnsMemo.join('\u0000')) this.keyColumnsMemo = keys;
+    const keyColumns = this.keyColumnsMemo;
     const problems = this.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
     const busy = this.runs.busy();
-    const text = () => this.doc?.text ?? '';
     return html`
       <div class="k-toolbar">
         <a href="#/" title="All notebooks">◂ Notebooks</a>
@@ -606,12 +659,12 @@ export class KohortNotebookView extends LightElement {
             .count=${doc.cells.length}
             .monaco=${this.monaco}
             .model=${this.models.get(cell.id)?.model}
-            .diagnostics=${diagnostics.get(i) ?? []}
-            .results=${results.get(cell.id) ?? []}
+            .diagnostics=${diagnostics.get(cell.id) ?? noDiagnostics}
+            .results=${results.get(cell.id) ?? noResults}
             ?busy=${this.runs.busy(cell.id)}
             ?collapsed=${this.collapsed.has(cell.id)}
             path=${doc.path}
-            .notebookText=${text}
+            .notebookText=${this.currentText}
             sqlKey=${(results.get(cell.id) ?? []).map((r) => r.definition.textHash).join(',') + (this.analysis?.globalInputs ?? '')}
             .keyColumns=${keyColumns}
             note=${this.notes.get(cell.id) ?? ''}

@@ -14,9 +14,8 @@ export default css`
     align-items: center;
     gap: 8px;
     padding: 8px 16px;
-    background: rgb(255 255 255 / 0.96);
+    background: #fff;
     border-bottom: 1px solid var(--k-border);
-    backdrop-filter: blur(4px);
     font-size: 13px;
   }
   kohort-notebook-view .k-toolbar h1 {
