@@ -60,6 +60,22 @@ describe.skipIf(skip)('landing Kafka topics in the lake (real broker, real HDFS)
     }
   });
 
+  test('the lake wins over the committed offset: files deleted after landing are landed again', async () => {
+    const topic = uniqueTopic('again');
+    await replay({ brokers: brokers(), topic, from: sample, format: 'json', partitions: 2 });
+    const lake = join(root, 'again');
+    expect(await land([topic], lake, (s) => s.landed >= 1000)).toMatchObject({ landed: 1000 });
+    rmSync(join(lake, 'events'), { recursive: true });
+    // Same lake, so same consumer group, whose committed offsets are at the end of the topic.
+    expect(await land([topic], lake, (s) => s.landed >= 1000)).toMatchObject({ landed: 1000 });
+    const { c, close } = await openDuck();
+    try {
+      expect(await multisetDiff(c, csvExpectedSql(sample), lakeSql(lake))).toEqual({ missing: 0, extra: 0, total: 1000, sample: [] });
+    } finally {
+      close();
+    }
+  });
+
   test('bad messages go to the dead-letter set with payload, place and reason; the partition keeps flowing', async () => {
     const topic = uniqueTopic('dead');
     const kafka = kafkaClient({ brokers: brokers() });

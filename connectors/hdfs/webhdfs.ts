@@ -228,7 +228,7 @@ export class WebHdfs {
   private refusal(op: string, path: string, a: Answer, expected: number[]): never {
     const remote = remoteException(a.body);
     const what = remote ? `${remote.exception}: ${remote.message}` : `${a.status} ${a.body.toString('utf8').slice(0, 200).trim()}`;
-    if (a.status >= 500 || (remote && retryableExceptions.has(remote.exception))) {
+    if (a.status >= 500 || (remote && (retryableExceptions.has(remote.exception) || notReadyMessage.test(remote.message)))) {
       throw new Retry(`${hostOf(this.url)} answered ${a.status} (${what})`);
     }
     throw new WebHdfsError(
@@ -306,6 +306,9 @@ const retryableExceptions = new Set([
   'ConnectException',
   'NoRouteToHostException',
 ]);
+
+/** A NameNode up before its DataNodes (just restarted) says so in plain IOExceptions. */
+const notReadyMessage = /Failed to find datanode|could only be (replicated|written) to 0 nodes|There are 0 datanode|safe ?mode/i;
 
 function transportReason(e: unknown): string | undefined {
   if (e instanceof Retry) return e.message;

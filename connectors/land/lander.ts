@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { checkSourceName } from '../../engine/lake.js';
 import { UserError } from '../../engine/user-error.js';
 import type { WebHdfsOptions } from '../hdfs/webhdfs.js';
@@ -115,9 +115,12 @@ export class Lander {
   private stager: Stager | undefined;
   private plan: StagingPlan | undefined;
   private readonly partitions = new Map<string, PartitionState>();
-  /** Partitions asked to seek back to a half-landed unit since the last (re)join. */
-  private readonly sought = new Set<string>();
+  /** Recovery of newly assigned partitions; batches wait for it. */
+  private recovering: Promise<void> = Promise.resolve();
   private committing = false;
+  private cleaned = false;
+  private readonly admin: Admin;
+  private adminConnected = false;
   /** The newest landed unit per partition, from the lake's file names (refreshed after a rebalance). */
   private landed: Map<string, { first: bigint; last: bigint }> | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -164,6 +167,7 @@ export class Lander {
         this.kafkaNote = { text: e.message, at: Date.now() };
       },
     });
+    this.admin = kafka.admin();
     this.consumer = kafka.consumer({
       groupId: this.groupId,
       maxBytesPerPartition: 8 << 20,
@@ -242,6 +246,7 @@ export class Lander {
       error = e;
     } finally {
       await this.consumer.disconnect().catch(() => undefined);
+      if (this.adminConnected) await this.admin.disconnect().catch(() => undefined);
       await this.stager?.close();
       await this.storage.close();
     }
@@ -259,27 +264,32 @@ export class Lander {
   }
 
   private onJoin(assignment: Record<string, number[]>): void {
-    const assigned = new Set<string>();
-    for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) assigned.add(tpKey(topic, p));
+    const assigned: { topic: string; partition: number }[] = [];
+    for (const [topic, partitions] of Object.entries(assignment)) for (const partition of partitions) assigned.push({ topic, partition });
+    const keys = new Set(assigned.map((a) => tpKey(a.topic, a.partition)));
     // A partition taken away may be landed by another lander now: forget its buffer (its messages
     // are read again by whoever owns it, from the committed offset).
-    for (const key of [...this.partitions.keys()]) if (!assigned.has(key)) this.partitions.delete(key);
+    for (const key of [...this.partitions.keys()]) if (!keys.has(key)) this.partitions.delete(key);
     this.landed = undefined;
-    this.sought.clear();
+    // Newly assigned partitions: decide where to resume before any of their messages is taken.
+    const fresh = assigned.filter((a) => !this.partitions.has(tpKey(a.topic, a.partition)));
+    const recovering = this.recovering.then(() => this.recover(fresh));
+    this.recovering = recovering.catch((e: unknown) => this.fail(e));
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (this.failure !== undefined || this.stopped) return;
     const { topic, partition } = batch;
     const key = tpKey(topic, partition);
+    await this.recovering;
     let state = this.partitions.get(key);
     if (state === undefined) {
-      state = await this.recover(topic, partition, BigInt(batch.firstOffset() ?? batch.highWatermark));
-      if (state === undefined) {
-        return; // sought back to a half-landed unit; the next batch starts there
-      }
-      this.partitions.set(key, state);
+      // Assigned without a join event seen yet (it comes right before): recover it now.
+      await (this.recovering = this.recovering.then(() => this.recover([{ topic, partition }])).catch((e: unknown) => this.fail(e)));
+      state = this.partitions.get(key);
     }
+    // A batch fetched before the recovery's seek is dropped; the next starts where we said.
+    if (state === undefined || isStale() || this.failure !== undefined) return;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       const offset = BigInt(message.offset);
@@ -317,37 +327,67 @@ export class Lander {
   }
 
   /**
-   * The state of a partition seen for the first time since a (re)join: where to resume, from the
-   * lake's files and the offset Kafka delivers first (the committed one, or the earliest).
-   * Undefined after asking Kafka to seek back to a half-landed unit.
+   * Where to resume partitions newly assigned: from the lake's files first, Kafka's committed
+   * offsets second. Sets their state and seeks there.
+   *
+   * - Nothing landed for a partition: from its earliest offset (a commit without files means the
+   *   files were deleted or the lake replaced: the lake wins).
+   * - The newest landed unit is committed (the commit is past it): right after it.
+   * - It is not (a crash between publishing and committing, maybe between two of its files): from
+   *   its first offset, landing it again up to its last exactly, keeping the files already there.
    */
-  private async recover(topic: string, partition: number, delivered: bigint): Promise<PartitionState | undefined> {
+  private async recover(partitions: { topic: string; partition: number }[]): Promise<void> {
+    if (partitions.length === 0) return;
     this.landed ??= await this.scanLanded();
-    const unit = this.landed.get(tpKey(topic, partition));
-    const state: PartitionState = { next: delivered, messages: [], bytes: 0, since: 0, repairUntil: undefined };
-    if (unit === undefined || delivered > unit.last) return state;
-    // Kafka resumes at or before the newest landed unit: it was never committed, so it may be
-    // half-visible. Skip what precedes it and land it again, keeping the files already there.
-    if (delivered > unit.first) {
-      const key = tpKey(topic, partition);
-      if (!this.sought.has(key)) {
-        this.sought.add(key);
-        this.consumer.seek({ topic, partition, offset: String(unit.first) });
-        return undefined;
+    await this.connectAdmin();
+    const committed = new Map<string, bigint>();
+    for (const topic of new Set(partitions.map((p) => p.topic))) {
+      for (const t of await this.admin.fetchOffsets({ groupId: this.groupId, topics: [topic] })) {
+        for (const p of t.partitions) if (Number(p.offset) >= 0) committed.set(tpKey(t.topic, p.partition), BigInt(p.offset));
       }
-      // Kafka could not go back that far (retention): complete the unit from what is left.
     }
-    state.next = unit.first > delivered ? unit.first : delivered;
-    state.repairUntil = unit.last;
-    this.status.repaired++;
-    this.report(true);
-    return state;
+    for (const { topic, partition } of partitions) {
+      const key = tpKey(topic, partition);
+      if (this.partitions.has(key)) continue;
+      const unit = this.landed.get(key);
+      const state: PartitionState = { next: 0n, messages: [], bytes: 0, since: 0, repairUntil: undefined };
+      if (unit === undefined) {
+        state.next = await this.earliestOffset(topic, partition);
+      } else if ((committed.get(key) ?? -1n) > unit.last) {
+        state.next = unit.last + 1n;
+      } else {
+        state.next = unit.first;
+        state.repairUntil = unit.last;
+        this.status.repaired++;
+        this.report(true);
+      }
+      this.partitions.set(key, state);
+      this.consumer.seek({ topic, partition, offset: String(state.next) });
+    }
+  }
+
+  private async connectAdmin(): Promise<void> {
+    if (this.adminConnected) return;
+    await this.admin.connect();
+    this.adminConnected = true;
+  }
+
+  /** The low watermark of a partition (its earliest offset still in Kafka). */
+  private async earliestOffset(topic: string, partition: number): Promise<bigint> {
+    await this.connectAdmin();
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const p = offsets.find((o) => o.partition === partition);
+    return BigInt(p?.low ?? '0');
   }
 
   /** The newest unit per partition of our topics, from file names; removes temp files left by crashes. */
   private async scanLanded(): Promise<Map<string, { first: bigint; last: bigint }>> {
     const newest = new Map<string, { first: bigint; last: bigint }>();
     const topics = new Set(this.topics);
+    // Temp files left by a crash are removed at start only: later (after a rebalance) some may be
+    // this lander's own uploads in flight.
+    const clean = !this.cleaned;
+    this.cleaned = true;
     for (const dataset of [this.source, deadLetterDataset(this.source)]) {
       for (const folder of (await this.storage.list(dataset)) ?? []) {
         if (!folder.dir || !folder.name.startsWith('date=')) continue;
@@ -355,6 +395,7 @@ export class Lander {
         for (const f of (await this.storage.list(rel)) ?? []) {
           if (f.dir) continue;
           if (f.name.startsWith('.')) {
+            if (!clean) continue;
             for (const t of topics) {
               const p = /^\.[^+]+\+(\d+)\+/.exec(f.name)?.[1];
               if (p !== undefined && isUnitTempName(f.name, t, Number(p))) await this.storage.remove(`${rel}/${f.name}`);
