@@ -10,17 +10,18 @@ export interface ConnectorDb {
 
 /**
  * Opens an in-memory DuckDB that spills to `tempDirectory`, uses every core (or `$KOHORT_THREADS`)
- * and at most `$KOHORT_MEMORY_LIMIT` (else DuckDB's default, 80% of RAM). No extension downloads.
+ * and at most `$KOHORT_MEMORY_LIMIT`, else `memoryLimit`, else DuckDB's default (80% of RAM).
+ * No extension downloads.
  */
-export async function openConnectorDb(tempDirectory: string): Promise<ConnectorDb> {
+export async function openConnectorDb(tempDirectory: string, memoryLimit?: string): Promise<ConnectorDb> {
   const config: Record<string, string> = {
     threads: String(envInt('KOHORT_THREADS') ?? availableParallelism()),
     temp_directory: tempDirectory,
     autoinstall_known_extensions: 'false',
     allow_community_extensions: 'false',
   };
-  const memoryLimit = process.env['KOHORT_MEMORY_LIMIT'];
-  if (memoryLimit) config['memory_limit'] = memoryLimit;
+  const limit = process.env['KOHORT_MEMORY_LIMIT'] || memoryLimit;
+  if (limit) config['memory_limit'] = limit;
   const instance = await DuckDBInstance.create(':memory:', config);
   const connection = await instance.connect();
   // Progress numbers for long COPYs (the CLI draws them); nothing printed by DuckDB itself.
