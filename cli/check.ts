@@ -6,7 +6,7 @@ import type { Io } from './io.js';
 
 /** `kohort check FILE...`: every diagnostic of every file; exit 1 if any has errors. */
 export async function checkCommand(parsed: ParsedCommand, io: Io): Promise<number> {
-  const lake = stringValue(parsed, 'lake') ?? io.env['KOHORT_LAKE'];
+  const lake = stringValue(parsed, 'lake') || io.env['KOHORT_LAKE'];
   let errors = 0;
   let warnings = 0;
   let failedFiles = 0;

@@ -7,7 +7,7 @@ import type { Io } from './io.js';
 /** `kohort compile FILE`: each definition's SQL after a `-- cell NAME` line. */
 export async function compileCommand(parsed: ParsedCommand, io: Io): Promise<number> {
   const file = parsed.positionals[0]!;
-  const lake = stringValue(parsed, 'lake') ?? io.env['KOHORT_LAKE'];
+  const lake = stringValue(parsed, 'lake') || io.env['KOHORT_LAKE'];
   const asOf = stringValue(parsed, 'as-of');
   const { compiled, text } = await compileFile({ file, ...(lake ? { lake, introspect: true } : {}), ...(asOf !== undefined ? { asOf } : {}) });
   reportDiagnostics(compiled.diagnostics, text, file, io);

@@ -1,73 +1,21 @@
 import { resolve } from 'node:path';
-import { UserError } from '../engine/user-error.js';
+import { generateEvents, importCsv, type GenerateReport, type ImportReport } from '../connectors/index.js';
 import { countValue, stringValue, UsageError, type ParsedCommand } from './args.js';
 import { plural } from './check.js';
 import type { Io } from './io.js';
 import { compact, Progress } from './progress.js';
 
-// The connectors' API as the CLI uses it (connectors/index.ts).
-interface ImportResult {
-  source: string;
-  rows: number;
-  rejected: number;
-  rejectsFile?: string;
-  /** The Parquet files written. */
-  files: string[];
-  /** The partitions written to, e.g. `date=2019-10-01`. */
-  partitions: string[];
-}
-interface GenerateResult {
-  source: string;
-  events: number;
-  customers: number;
-  days: number;
-  files: string[];
-  seconds: number;
-}
-interface Connectors {
-  importCsv(options: {
-    files: string[];
-    lake: string;
-    source?: string;
-    onProgress?: (p: { file: string; rows: number; fraction: number }) => void;
-  }): Promise<ImportResult>;
-  generateEvents(options: {
-    events: number;
-    seed: number;
-    lake: string;
-    source?: string;
-    start?: string;
-    days?: number;
-    customers?: number;
-    onProgress?: (p: { events: number; total: number }) => void;
-  }): Promise<GenerateResult>;
-}
-
-async function connectors(): Promise<Connectors> {
-  // Loaded when needed, so `check`, `compile` and `run` start without the connectors' imports.
-  const specifier = '../connectors/index.js';
-  try {
-    return (await import(specifier)) as Connectors;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('connectors/index.js')) {
-      throw new UserError('this kohort was built without its connectors (dist/connectors/index.js is missing): run `npm run build`');
-    }
-    throw e;
-  }
-}
-
 function lakeOf(parsed: ParsedCommand, io: Io): string {
-  return resolve(stringValue(parsed, 'lake') ?? io.env['KOHORT_LAKE'] ?? 'lake');
+  return resolve(stringValue(parsed, 'lake') || io.env['KOHORT_LAKE'] || 'lake');
 }
 
 /** `kohort import FILE.csv... [--lake DIR] [--source NAME]` */
 export async function importCommand(parsed: ParsedCommand, io: Io): Promise<number> {
   const lake = lakeOf(parsed, io);
   const source = stringValue(parsed, 'source');
-  const { importCsv } = await connectors();
   const inputs = parsed.positionals;
   const progress = new Progress(io.stderr, 'rows');
-  let r: ImportResult;
+  let r: ImportReport;
   try {
     r = await importCsv({
       files: inputs,
@@ -101,9 +49,8 @@ export async function generateCommand(parsed: ParsedCommand, io: Io): Promise<nu
   const customersText = stringValue(parsed, 'customers');
   const source = stringValue(parsed, 'source');
   const lake = lakeOf(parsed, io);
-  const { generateEvents } = await connectors();
   const progress = new Progress(io.stderr, 'events');
-  let r: GenerateResult;
+  let r: GenerateReport;
   try {
     r = await generateEvents({
       events,

@@ -1,22 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { isUserError } from '../engine/user-error.js';
 import { parseCommand, UsageError, type CommandSpec, type ParsedCommand } from './args.js';
-import { checkCommand } from './check.js';
-import { compileCommand } from './compile.js';
-import { generateCommand, importCommand } from './data.js';
 import { commandHelp, mainHelp, usageLine } from './help.js';
 import { processIo, type Io } from './io.js';
-import { runCommand } from './run.js';
 import { commandSpec } from './specs.js';
 
 type Handler = (parsed: ParsedCommand, io: Io) => Promise<number>;
 
-const handlers: Record<string, Handler> = {
-  check: checkCommand,
-  compile: compileCommand,
-  run: runCommand,
-  import: importCommand,
-  generate: generateCommand,
+// Each command's module loads when it runs, so `--help` and `--version` start at once and `run`
+// does not load the connectors.
+const handlers: Record<string, () => Promise<Handler>> = {
+  check: async () => (await import('./check.js')).checkCommand,
+  compile: async () => (await import('./compile.js')).compileCommand,
+  run: async () => (await import('./run.js')).runCommand,
+  import: async () => (await import('./data.js')).importCommand,
+  generate: async () => (await import('./data.js')).generateCommand,
 };
 
 /** Exit codes: 0 ok, 1 a user's mistake (bad notebook, missing file), 2 bad usage, 70 our bug. */
@@ -76,7 +74,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.stdout.write(commandHelp(spec));
     return exitCodes.ok;
   }
-  return handlers[spec.name]!(parsed, io);
+  const handler = await handlers[spec.name]!();
+  return handler(parsed, io);
 }
 
 function known(name: string): CommandSpec {

@@ -18,7 +18,7 @@ export async function runCommand(parsed: ParsedCommand, io: Io): Promise<number>
   if (!outputFormats.includes(format)) throw new UsageError(`--format must be one of ${outputFormats.join(', ')}, not \`${format}\``, 'run');
   const limitText = stringValue(parsed, 'limit');
   const limit = limitText !== undefined ? countValue(limitText, 'limit', 'run') : format === 'table' ? defaultTableLimit : undefined;
-  const lake = stringValue(parsed, 'lake') ?? io.env['KOHORT_LAKE'];
+  const lake = stringValue(parsed, 'lake') || io.env['KOHORT_LAKE'];
   const asOf = stringValue(parsed, 'as-of');
 
   const session = await NotebookSession.open({ file, ...(lake ? { lake } : {}), ...(asOf !== undefined ? { asOf } : {}) });

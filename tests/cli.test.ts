@@ -332,6 +332,49 @@ describe('kohort run', () => {
   });
 });
 
+describe('kohort import and generate', () => {
+  test('imports the REES46 sample into a fresh lake, and a run over it matches hand-written SQL over the CSV', async () => {
+    const fresh = join(root, 'imported-lake');
+    const imported = await kohort(['import', sample, '--lake', fresh]);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(new RegExp(`^imported 1,000 rows from 1 file into events \\(${fresh}/events\\): \\d+ Parquet files?, 1 day\\n$`));
+    const r = await kohort(['run', 'shop.kohort', '--lake', fresh, '--cell', 'customers', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n').slice(1);
+    expect(lines).toHaveLength(expected.customers.size);
+    for (const line of lines) {
+      const [id, views, purchases, revenue] = line.split(',');
+      const want = expected.customers.get(id!)!;
+      expect([Number(views), Number(purchases)]).toEqual([want[0], want[1]]);
+      expect(Number(revenue)).toBeCloseTo(want[2], 9);
+    }
+  });
+
+  test('a missing CSV is a clean error', async () => {
+    const r = await kohort(['import', join(root, 'nope.csv'), '--lake', join(root, 'lake-x')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('nope.csv');
+    noStackTrace(r.stderr);
+  });
+
+  test('generates exactly N events, the same for the same seed', async () => {
+    const counts = `--- sql total\nselect count(*) as events, count(distinct user_id) as customers, sum(price) as revenue from events\n--- kohort\nsource events = lake "events" key user_id time event_time\n`;
+    writeFileSync(join(root, 'counts.kohort'), counts);
+    const outputs: string[] = [];
+    for (const dir of ['gen-a', 'gen-b']) {
+      const g = await kohort(['generate', '--events', '5k', '--seed', '7', '--lake', join(root, dir), '--days', '3']);
+      expect(g.code).toBe(0);
+      expect(g.stdout).toMatch(new RegExp(`^generated 5,000 events for [\\d,]+ customers over 3 days into events \\(${join(root, dir)}/events\\)`));
+      const r = await kohort(['run', 'counts.kohort', '--lake', join(root, dir), '--format', 'csv']);
+      expect(r.code).toBe(0);
+      outputs.push(r.stdout);
+    }
+    expect(outputs[0]).toMatch(/^events,customers,revenue\n5000,\d+,/);
+    expect(outputs[1]).toBe(outputs[0]);
+  });
+});
+
 describe('main() in process', () => {
   const io = (env: Record<string, string> = {}) => {
     const out: string[] = [];
