@@ -1,6 +1,7 @@
 /**
- * kohort as a library: compile notebooks (dsl), run them on a confined DuckDB (engine).
- * The connectors (importCsv, generateEvents) are at `kohort/connectors`.
+ * kohort as a library: compile notebooks (dsl), run them on a confined DuckDB (engine), bring
+ * data into the lake (connectors). Each part is also its own entry: `kohort/dsl`,
+ * `kohort/engine`, `kohort/connectors`.
  */
 export {
   compileNotebook,
@@ -34,9 +35,19 @@ export {
   isUserError,
   type CellResult,
   type CellValue,
+  type RunOptions,
   type CompileFileOptions,
   type OutputFormat,
   type ResultColumn,
   type ResultTable,
   type SessionOptions,
 } from './engine/index.js';
+export {
+  importCsv,
+  generateEvents,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportReport,
+  type GenerateOptions,
+  type GenerateReport,
+} from './connectors/index.js';
