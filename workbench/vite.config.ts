@@ -30,6 +30,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 6000,
     reportCompressedSize: false,
     assetsInlineLimit: 0,
+    rollupOptions: {
+      // dsl/ modules only define things; what the page does not import (the lexer and parser at
+      // first paint) stays out of the first chunk and loads with Monaco and the language worker.
+      treeshake: { moduleSideEffects: (id) => !/[\\/]dsl[\\/]/.test(id) },
+    },
   },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },

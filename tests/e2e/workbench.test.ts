@@ -62,7 +62,7 @@ describe.sequential('the workbench in Chromium', () => {
     const squiggle = metrics.locator('.squiggly-error').first();
     await squiggle.waitFor();
     await squiggle.hover({ force: true });
-    const hover = page.locator('.monaco-hover').filter({ hasText: 'revnue' }).first();
+    const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'revnue' }).first();
     await hover.waitFor({ timeout: 10_000 });
     expect(await hover.textContent()).toContain('did you mean `revenue`');
     await screenshot(page, '03-broken-metric');
@@ -120,10 +120,34 @@ describe.sequential('the workbench in Chromium', () => {
     await expect.poll(() => segments.locator('.k-badge-stale').count(), { timeout: 60_000 }).toBe(0);
   });
 
-  it('sorts and filters a result in the browser', async () => {
+  it('shows a name’s definition and type on hover, and goes to its definition in another cell', async () => {
+    const segments = cellWith(page, 'segment buyers');
+    const editor = await editorOf(segments);
+    const word = editor.locator('.view-line span', { hasText: /^purchases$/ }).first();
+    await word.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'metric' }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    expect(await hover.textContent()).toMatch(/metric.*purchases.*number/s);
+    await screenshot(page, '06a-hover');
+    await word.click();
+    await page.keyboard.press('F12');
+    // The metrics cell's editor takes the focus, with the definition's name selected.
+    const metrics = cellWith(page, 'metric views');
+    await expect
+      .poll(() => metrics.evaluate((el) => el.contains((el.ownerDocument as unknown as { activeElement: unknown }).activeElement as never)), { timeout: 10_000 })
+      .toBe(true);
+    // …with the cursor on the line that defines `purchases`.
+    const cursorLine = async () => (await metrics.locator('.view-overlays .current-line').first().boundingBox())?.y;
+    const definitionLine = async () => (await metrics.locator('.view-line', { hasText: /metric\s+purchases\s+=/ }).first().boundingBox())?.y;
+    await expect.poll(async () => Math.abs(((await cursorLine()) ?? -100) - ((await definitionLine()) ?? 100)), { timeout: 10_000 }).toBeLessThan(2);
+    await screenshot(page, '06b-definition');
+    await page.keyboard.press('Escape');
+  });
+
+  it('sorts and filters a result in the browser (Shift+Enter runs the cell)', async () => {
     const profiles = cellWith(page, 'profile customer_profile');
-    await profiles.scrollIntoViewIfNeeded();
-    await profiles.locator('button.k-run').click();
+    await focusEnd(page, profiles);
+    await page.keyboard.press('Shift+Enter');
     const table = profiles.locator('kohort-result-table').first();
     await table.locator('.tr').first().waitFor({ timeout: 60_000 });
     const header = table.locator('.th', { hasText: 'views' }).first();

@@ -50,7 +50,7 @@ export class RunController implements ReactiveController {
       api: () => ApiClient;
       path: () => string;
       /** Turns Arrow IPC bytes into a result the page can show. */
-      makeResult: (ipc: Uint8Array) => ResultSet;
+      makeResult: (ipc: Uint8Array) => Promise<ResultSet>;
       /** Row cap asked of the server. */
       limit?: number;
       /** Called after each finished run (done, error or cancelled). */
@@ -139,7 +139,7 @@ export class RunController implements ReactiveController {
       const request: { path: string; text: string; cell: string; limit?: number } = { path: this.options.path(), text: job.text, cell: job.name };
       if (this.options.limit !== undefined) request.limit = this.options.limit;
       const answer = await this.options.api().run(request, abort.signal);
-      const result = this.options.makeResult(answer.ipc);
+      const result = await this.options.makeResult(answer.ipc);
       previous?.result?.dispose();
       state = {
         status: 'done',

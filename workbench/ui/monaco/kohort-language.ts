@@ -1,34 +1,9 @@
 import { highlightTokens } from '../../../dsl/index.js';
 import { completionKindName, completionSortText, tokenScopes, toLocal } from '../language/cell-mapping.js';
-import type { LanguageClient } from '../language/language-client.js';
-import type { NotebookDocument } from '../model/notebook-document.js';
+import { bindings } from './bindings.js';
 import type { monaco as Monaco } from './monaco.js';
 
 type MonacoApi = typeof Monaco;
-
-/**
- * The kohort language in Monaco. Every cell is its own model; the language service works on the
- * whole notebook, so each model is bound to its notebook and cell, and positions are mapped
- * through the cell's offset in the notebook text.
- */
-export interface NotebookBinding {
-  document(): NotebookDocument;
-  client: LanguageClient;
-  /** Shows a cell's editor and selects `[start, end)` of its body (go to definition). */
-  reveal(cellId: string, start: number, end: number): void;
-  /** The model URI of a cell, for locations in other cells. */
-  modelUri(cellId: string): string | undefined;
-}
-
-const bindings = new Map<string, { cellId: string; notebook: NotebookBinding }>();
-
-/** Ties a cell's model to its notebook; returns the function that unties it. */
-export function bindModel(uri: string, cellId: string, notebook: NotebookBinding): () => void {
-  bindings.set(uri, { cellId, notebook });
-  return () => {
-    if (bindings.get(uri)?.notebook === notebook) bindings.delete(uri);
-  };
-}
 
 /** Where a model's positions sit in the notebook text, made current first. */
 function locate(model: Monaco.editor.ITextModel) {

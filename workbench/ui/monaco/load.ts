@@ -1,4 +1,3 @@
-import { registerKohortLanguage } from './kohort-language.js';
 import type { monaco as Monaco } from './monaco.js';
 
 export type MonacoApi = typeof Monaco;
@@ -10,7 +9,7 @@ let loading: Promise<MonacoApi> | undefined;
  * language once.
  */
 export function loadMonaco(): Promise<MonacoApi> {
-  loading ??= import('./monaco.js').then(({ monaco }) => {
+  loading ??= Promise.all([import('./monaco.js'), import('./kohort-language.js')]).then(([{ monaco }, { registerKohortLanguage }]) => {
     registerKohortLanguage(monaco);
     return monaco;
   });

@@ -1,12 +1,21 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { highlightTokens } from '../../../../dsl/index.js';
+import type { HighlightToken } from '../../../../dsl/index.js';
 import { EditorController } from '../../controllers/editor-controller.js';
 import { emit } from '../../events/emit.js';
 import type { MonacoApi } from '../../monaco/load.js';
 import type { monaco as Monaco } from '../../monaco/monaco.js';
 import { LightElement } from '../../styles/light-element.js';
 import styles from './cell-editor.styles.js';
+
+/**
+ * The DSL's highlighter, loaded after the first paint (it brings the lexer): until then the
+ * static preview is plain text, then coloured.
+ */
+let highlight: ((line: string) => HighlightToken[]) | undefined;
+const highlighterReady: Promise<void> = import('../../../../dsl/index.js').then((dsl) => {
+  highlight = dsl.highlightTokens;
+});
 
 /** Cells mount Monaco only near the viewport: a 200-cell notebook paints at once and scrolls freely. */
 const nearViewport = new Set<KohortCellEditor>();
@@ -58,6 +67,7 @@ export class KohortCellEditor extends LightElement {
   override connectedCallback(): void {
     super.connectedCallback();
     observe(this);
+    if (!highlight) void highlighterReady.then(() => this.requestUpdate());
   }
 
   override disconnectedCallback(): void {
@@ -102,7 +112,7 @@ export class KohortCellEditor extends LightElement {
   private staticCode() {
     const lines = this.body.split('\n');
     return html`<pre class="k-static" @click=${() => void this.focusEditor()}>${lines.map(
-      (line) => html`<span class="k-line">${this.language === 'kohort' ? highlighted(line) : line}</span>`,
+      (line) => html`<span class="k-line">${this.language === 'kohort' && highlight ? highlighted(line, highlight) : line}</span>`,
     )}</pre>`;
   }
 
@@ -111,10 +121,10 @@ export class KohortCellEditor extends LightElement {
   }
 }
 
-function highlighted(line: string) {
+function highlighted(line: string, tokens: (line: string) => HighlightToken[]) {
   const parts = [];
   let at = 0;
-  for (const t of highlightTokens(line)) {
+  for (const t of tokens(line)) {
     if (t.start > at) parts.push(line.slice(at, t.start));
     parts.push(html`<span class="t-${t.kind}">${line.slice(t.start, t.start + t.length)}</span>`);
     at = t.start + t.length;

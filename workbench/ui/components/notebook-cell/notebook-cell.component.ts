@@ -16,8 +16,10 @@ import { LightElement } from '../../styles/light-element.js';
 import '../cell-editor/cell-editor.js';
 import type { KohortCellEditor } from '../cell-editor/cell-editor.component.js';
 import '../markdown-view/markdown-view.js';
-import '../result-view/result-view.js';
 import styles from './notebook-cell.styles.js';
+
+let resultViews: Promise<unknown> | undefined;
+const loadResultViews = () => (resultViews ??= import('../result-view/result-view.js'));
 
 /** A definition of the cell with its result, as the notebook hands it over. */
 export interface CellResult {
@@ -221,6 +223,8 @@ export class KohortNotebookCell extends LightElement {
     if (this.collapsed) return nothing;
     const withRuns = this.results.filter((r) => r.run !== undefined);
     if (withRuns.length === 0) return this.note ? html`<div class="k-note">${this.note}</div>` : nothing;
+    // Result views (Arrow, the table, charts) load with the first result, not at first paint.
+    void loadResultViews();
     const active = withRuns.find((r) => r.definition.name === this.activeResult) ?? withRuns.find((r) => r.run?.status === 'running') ?? withRuns[0]!;
     return html`<div class="k-results">
       ${withRuns.length > 1

@@ -15,12 +15,11 @@ import type { RunEvent } from '../../events/run.js';
 import { diagnosticsByCell, type CellDiagnostic } from '../../language/cell-mapping.js';
 import { LanguageClient } from '../../language/language-client.js';
 import type { Analysis } from '../../language/protocol.js';
-import { bindModel, type NotebookBinding } from '../../monaco/kohort-language.js';
+import { bindModel, type NotebookBinding } from '../../monaco/bindings.js';
 import { loadMonaco, type MonacoApi } from '../../monaco/load.js';
 import type { monaco as Monaco } from '../../monaco/monaco.js';
 import { NotebookDocument, type CellModel } from '../../model/notebook-document.js';
 import { definitionsInCell, graphOf, inputsOf, resultKinds, runAllOrder, runOrder, staleResults, type Graph, type RunRecord } from '../../model/run-graph.js';
-import { ResultSet } from '../../results/result-set.js';
 import { resultStore } from '../../results/result-store.js';
 import { LightElement } from '../../styles/light-element.js';
 import '../conflict-dialog/conflict-dialog.js';
@@ -85,7 +84,8 @@ export class KohortNotebookView extends LightElement {
   private readonly runs = new RunController(this, {
     api: () => this.apiClient(),
     path: () => this.path,
-    makeResult: (ipc) => new ResultSet(ipc, resultStore()),
+    // Arrow and the result views load with the first result, not with the notebook.
+    makeResult: async (ipc) => new (await import('../../results/result-set.js')).ResultSet(ipc, resultStore()),
     limit: this.rowLimit,
   });
 
