@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +14,7 @@ import { noteSkip, useServices, type Services } from './services/services.js';
 const services = await useServices();
 const skip = noteSkip('tests/kafka-land.test.ts', services);
 const sample = resolve(import.meta.dirname, 'fixtures', 'rees46-2019-oct-sample.csv');
+const repoRoot = resolve(import.meta.dirname, '..');
 
 describe.skipIf(skip)('landing Kafka topics in the lake (real broker, real HDFS)', () => {
   let root: string;
@@ -71,6 +73,33 @@ describe.skipIf(skip)('landing Kafka topics in the lake (real broker, real HDFS)
     const { c, close } = await openDuck();
     try {
       expect(await multisetDiff(c, csvExpectedSql(sample), lakeSql(lake))).toEqual({ missing: 0, extra: 0, total: 1000, sample: [] });
+    } finally {
+      close();
+    }
+  });
+
+  test('kohort replay: a CSV file at a steady rate, then a lake back into Kafka, both landing field for field', async () => {
+    const bin = join(repoRoot, 'dist', 'connectors', 'replay', 'command.js');
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
+    const topic = uniqueTopic('rate');
+    const t0 = performance.now();
+    const out = await new Promise<string>((done, fail) =>
+      execFile(process.execPath, [bin, sample, '--topic', topic, '--brokers', brokers(), '--rate', '2500', '--format', 'csv', '--quiet'], (e, _o, err) => (e ? fail(new Error(err)) : done(err))),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    expect(out).toMatch(new RegExp(`^replay: sent 1,000 events to ${topic} in [\\d.]+ s \\([\\d,]+/s\\)\n$`));
+    expect(seconds).toBeGreaterThan(0.35); // 1,000 events at 2,500/s take 0.4 s at least
+    const first = join(root, 'rate');
+    expect(await land([topic], first, (s) => s.landed >= 1000)).toMatchObject({ landed: 1000, deadLetters: 0 });
+    // The landed lake, replayed into another topic and landed again: the same rows.
+    const again = uniqueTopic('from-lake');
+    expect(await replay({ brokers: brokers(), topic: again, from: first, partitions: 2 })).toMatchObject({ sent: 1000 });
+    const second = join(root, 'from-lake');
+    expect(await land([again], second, (s) => s.landed >= 1000)).toMatchObject({ landed: 1000 });
+    const { c, close } = await openDuck();
+    try {
+      expect(await multisetDiff(c, csvExpectedSql(sample), lakeSql(first))).toEqual({ missing: 0, extra: 0, total: 1000, sample: [] });
+      expect(await multisetDiff(c, csvExpectedSql(sample), lakeSql(second))).toEqual({ missing: 0, extra: 0, total: 1000, sample: [] });
     } finally {
       close();
     }
