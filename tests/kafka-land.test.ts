@@ -100,6 +100,19 @@ describe.skipIf(skip)('landing Kafka topics in the lake (real broker, real HDFS)
     try {
       expect(await multisetDiff(c, csvExpectedSql(sample), lakeSql(first))).toEqual({ missing: 0, extra: 0, total: 1000, sample: [] });
       expect(await multisetDiff(c, csvExpectedSql(sample), lakeSql(second))).toEqual({ missing: 0, extra: 0, total: 1000, sample: [] });
+      // Replayed in event-time order within each partition (files in offset order, rows in file
+      // order), and keyed by user: each customer's events sit in one partition.
+      const order = await c.runAndReadAll(`
+        WITH r AS (
+          SELECT event_time, user_id, file_row_number,
+            CAST(regexp_extract(filename, '\\+(\\d+)\\+(\\d+)\\+\\d+\\.parquet$', 1) AS INTEGER) AS part,
+            CAST(regexp_extract(filename, '\\+(\\d+)\\+(\\d+)\\+\\d+\\.parquet$', 2) AS BIGINT) AS first
+          FROM read_parquet(${sql(`${first}/events/**/*.parquet`)}, filename = true, file_row_number = true))
+        SELECT
+          (SELECT count(*) FROM (SELECT event_time < lag(event_time) OVER (PARTITION BY part ORDER BY first, file_row_number) AS back FROM r) WHERE back)::INTEGER,
+          (SELECT count(*) FROM (SELECT user_id FROM r GROUP BY user_id HAVING count(DISTINCT part) > 1))::INTEGER,
+          (SELECT count(DISTINCT part) FROM r)::INTEGER`);
+      expect(order.getRowsJson()[0]).toEqual([0, 0, 4]);
     } finally {
       close();
     }

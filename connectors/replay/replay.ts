@@ -90,16 +90,15 @@ export async function sendAll(
     await ensureTopic(admin, options.topic, options.partitions ?? 4);
     await admin.disconnect();
     await producer.connect();
-    const batchSize = options.rate ? Math.max(1, Math.min(2000, Math.round(options.rate / 20))) : 2000;
-    const inFlight: Promise<unknown>[] = [];
+    const batchSize = options.rate ? Math.max(1, Math.min(5000, Math.round(options.rate / 20))) : 5000;
     let batch: { key: string; value: string }[] = [];
     let lastProgress = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      inFlight.push(producer.send({ topic: options.topic, acks: -1, messages: batch }));
+      // One send at a time: concurrent sends can reach a partition out of order.
+      await producer.send({ topic: options.topic, acks: -1, messages: batch });
       sent += batch.length;
       batch = [];
-      if (inFlight.length >= 4) await inFlight.shift();
       if (options.rate) {
         // Steady pace: wait until `sent` events are due.
         const due = started + (sent / options.rate) * 1000;
@@ -118,7 +117,6 @@ export async function sendAll(
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    await Promise.all(inFlight);
   } finally {
     await options.close?.();
     await producer.disconnect().catch(() => undefined);
