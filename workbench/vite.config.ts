@@ -6,7 +6,7 @@ import { defineConfig } from 'vite';
  * which `kohort serve` serves. Everything the page loads comes from our own origin: Monaco's
  * editor worker, the language worker, duckdb-wasm's worker and wasm are bundled as assets.
  * `vite --config workbench/vite.config.ts` serves it in development, proxying `/api` to a running
- * `kohort serve` (`KOHORT_API`, default http://127.0.0.1:4400).
+ * `kohort serve` (`KOHORT_API`, default http://127.0.0.1:4710).
  */
 const root = fileURLToPath(new URL('./ui', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist/workbench-ui', import.meta.url));
@@ -39,6 +39,6 @@ export default defineConfig({
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
   server: {
-    proxy: { '/api': process.env['KOHORT_API'] ?? 'http://127.0.0.1:4400' },
+    proxy: { '/api': process.env['KOHORT_API'] ?? 'http://127.0.0.1:4710' },
   },
 });

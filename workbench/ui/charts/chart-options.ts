@@ -127,6 +127,7 @@ export function chartOptions(spec: ChartSpec, columns: readonly ResultColumn[], 
         xAsText = x!.kind === 'date' ? 'date' : 'timestamp';
         described.push({ mark: 'barY', usesData: true, options: { x: spec.x, y: spec.y, fill: spec.color ?? seriesColour, tip } });
         xScale['type'] = 'band';
+        xScale['padding'] = rowCount <= 3 ? 0.5 : 0.2;
         if (rowCount > 12) xScale['tickRotate'] = -40;
       } else if (temporalX) {
         // Many days: bars on a continuous time axis, so dates read as dates.
@@ -145,6 +146,8 @@ export function chartOptions(spec: ChartSpec, columns: readonly ResultColumn[], 
         const sort = numericX || spec.color ? {} : { sort: { x: '-y' } };
         described.push({ mark: 'barY', usesData: true, options: { x: spec.x, y: spec.y, fill: spec.color ?? seriesColour, ...sort, tip } });
         xScale['type'] = 'band';
+        // Two or three bars should not fill the whole width.
+        xScale['padding'] = rowLimit <= 3 ? 0.5 : 0.2;
         if (rowLimit > 12) xScale['tickRotate'] = -40;
       }
       described.push({ mark: 'ruleY', usesData: false, constant: [0], options: {} });

@@ -3,23 +3,11 @@ import { html } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ApiClient } from '../../api/client.js';
 import { apiContext } from '../../context.js';
+import { parseRoute, type Route } from '../../model/routes.js';
 import { LightElement } from '../../styles/light-element.js';
 import '../notebook-list/notebook-list.js';
 import '../notebook-view/notebook-view.js';
 import styles from './kohort-app.styles.js';
-
-/** The route in the URL hash: the notebook list, or one notebook. */
-export type Route = { page: 'list' } | { page: 'notebook'; path: string };
-
-export function parseRoute(hash: string): Route {
-  const m = /^#\/notebook\/(.+)$/.exec(hash);
-  if (!m) return { page: 'list' };
-  try {
-    return { page: 'notebook', path: decodeURIComponent(m[1]!) };
-  } catch {
-    return { page: 'notebook', path: m[1]! };
-  }
-}
 
 /**
  * The workbench shell: provides the API client to everything below it and shows the notebook

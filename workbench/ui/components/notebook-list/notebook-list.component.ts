@@ -3,13 +3,8 @@ import { html, LitElement, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import type { NotebookEntry } from '../../api/client.js';
 import { apiContext } from '../../context.js';
+import { notebookHash, notebookPath } from '../../model/routes.js';
 import styles from './notebook-list.styles.js';
-
-/** `a/b` → `a/b.kohort`: what the user types in the name box, as a workspace path. */
-export function notebookPath(name: string): string {
-  const trimmed = name.trim();
-  return trimmed.endsWith('.kohort') ? trimmed : `${trimmed}.kohort`;
-}
 
 const starter = `--- markdown
 # New notebook
@@ -68,7 +63,7 @@ export class KohortNotebookList extends LitElement {
     await this.attempt(async () => {
       const created = await this.api.value!.createNotebook(path, starter);
       input.value = '';
-      location.hash = `#/notebook/${encodeURIComponent(created?.path ?? path)}`;
+      location.hash = notebookHash(created?.path ?? path);
     });
   }
 
@@ -117,7 +112,7 @@ export class KohortNotebookList extends LitElement {
                         <button type="button" @click=${() => (this.renaming = undefined)}>Cancel</button>
                       </form>`
                     : html`<span class="grow">
-                          <a href="#/notebook/${encodeURIComponent(n.path)}">${n.title || n.path}</a>
+                          <a href=${notebookHash(n.path)}>${n.title || n.path}</a>
                           <div class="path">${n.path}</div>
                         </span>
                         <span class="when">${this.when(n.modified)}</span>
