@@ -98,6 +98,13 @@ describe('the real REES46 sample', () => {
     const all = (await listPartitions(lake, 'events')).flatMap((p) => p.files);
     expect(all).toEqual(renamed.files);
     expect(await rows(`SELECT count(*) AS n FROM ${scan(lake)}`)).toEqual([{ n: 1000n }]);
+    // The same content twice in one call is imported once.
+    const both = await importCsv({ files: [sample, copy], lake });
+    expect(both).toMatchObject({ rows: 1000, files: first.files });
+    expect((await listPartitions(lake, 'events')).flatMap((p) => p.files)).toEqual(first.files);
+    expect(await rows(`SELECT count(*) AS n FROM ${scan(lake)}`)).toEqual([{ n: 1000n }]);
+    // Nothing of kohort's own is left behind but the datasets.
+    expect(await readdir(lake)).toEqual(['events']);
   });
 });
 

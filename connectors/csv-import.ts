@@ -9,6 +9,7 @@ import {
   listPartitions,
   makeStagingFolder,
   publishFile,
+  removeStagingFolder,
   writeAtomically,
 } from '../engine/lake.js';
 import { UserError } from '../engine/user-error.js';
@@ -94,7 +95,10 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
       hashing.catch(() => undefined);
       const out = join(staging, `file-${index}`);
       const written = await importOne(connection, input, index, out, (f) => progress(Math.round(f * input.estimatedLines), f));
-      const hash = await hashing;
+      const hash = await hashing.catch((e: unknown) => {
+        throw new UserError(`cannot read: ${(e as Error).message}`, input.path);
+      });
+      if (hashes.includes(hash)) continue; // The same content twice in one call: imported once.
       hashes.push(hash);
       const published = await publishStaged(lake, source, written.folders, `csv-${stemOf(input.path)}-${hash}`, hash);
       report.files.push(...published.files);
@@ -121,7 +125,7 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
     }
   } finally {
     db.close();
-    await rm(staging, { recursive: true, force: true });
+    await removeStagingFolder(staging);
   }
   report.partitions = [...partitions].sort();
   report.files.sort();

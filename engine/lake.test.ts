@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import {
   makeStagingFolder,
   partitionPath,
   publishFile,
+  removeStagingFolder,
   tempPathFor,
   writeAtomically,
 } from './lake.js';
@@ -181,5 +182,18 @@ describe('atomic publish', () => {
     expect(await readDataset('events')).toEqual([5]);
     expect(await listDatasets(lake)).toEqual(['events']);
     expect(await readFile(join(partitionPath(lake, 'events', 'date=2019-10-02'), 'x.parquet')).then((b) => b.length)).toBeGreaterThan(0);
+  });
+
+  test('staging folders are removed, and _staging with the last of them; an unwritable lake is a UserError', async () => {
+    const a = await makeStagingFolder(lake, 'a');
+    const b = await makeStagingFolder(lake, 'b');
+    await writeFile(join(a, 'x'), '');
+    await removeStagingFolder(a);
+    expect(await readdir(join(lake, '_staging'))).toEqual([basename(b)]);
+    await removeStagingFolder(b);
+    expect(await readdir(lake)).toEqual([]);
+    const file = join(lake, 'not-a-folder');
+    await writeFile(file, '');
+    await expect(makeStagingFolder(file, 'c')).rejects.toThrow(UserError);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from './user-error.js';
 
@@ -158,9 +158,24 @@ export async function writeAtomically(finalPath: string, write: (tempPath: strin
   }
 }
 
-/** A fresh folder under `<lake>/_staging/` for multi-file writes; remove it with `rm` when done. */
+/**
+ * A fresh folder under `<lake>/_staging/` for multi-file writes (the lake is created if missing;
+ * an unwritable lake is a UserError). Remove it with `removeStagingFolder`.
+ */
 export async function makeStagingFolder(lake: string, label: string): Promise<string> {
   const dir = join(kohortFolder(lake, 'staging'), `${label}-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot write to the lake: ${(e as Error).message}`, resolve(lake));
+  }
   return dir;
+}
+
+/** Removes a staging folder and, when no other run is using it, `<lake>/_staging/` itself. */
+export async function removeStagingFolder(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await rmdir(dirname(dir)).catch(() => {
+    // Another run's staging folder is still there.
+  });
 }

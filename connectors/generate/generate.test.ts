@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -275,6 +275,7 @@ describe('options', () => {
     const files = (await listPartitions(lake, 'events')).flatMap((p) => p.files).sort();
     expect(files).toEqual([...second.files, imported].sort());
     expect(await one(`SELECT count(*) AS n FROM ${scan(lake)}`)).toEqual({ n: 4_003n });
+    expect(await readdir(lake)).toEqual(['events']);
   });
 
   test('bad options are UserErrors', async () => {

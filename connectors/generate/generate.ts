@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { checkSourceName, datePartition, listPartitions, makeStagingFolder, partitionPath, writeAtomically } from '../../engine/lake.js';
+import {
+  checkSourceName,
+  datePartition,
+  listPartitions,
+  makeStagingFolder,
+  partitionPath,
+  removeStagingFolder,
+  writeAtomically,
+} from '../../engine/lake.js';
 import { UserError } from '../../engine/user-error.js';
 import { openConnectorDb, runWithProgress, sqlString } from '../duckdb.js';
 import { buildCatalog } from './catalog.js';
@@ -101,7 +109,7 @@ export async function generateEvents(options: GenerateOptions): Promise<Generate
     return { source, events: written, customers: appeared, days, files, seconds: (performance.now() - started) / 1000 };
   } finally {
     db.close();
-    await rm(staging, { recursive: true, force: true });
+    await removeStagingFolder(staging);
   }
 }
 
