@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { compileNotebook, type CompiledNotebook } from '../dsl/index.js';
-import { defaultLake, NotebookSession, readNotebook } from './session.js';
+import { defaultLake, localLake, NotebookSession, readNotebook } from './session.js';
 
 export interface CompileFileOptions {
   /** The notebook's path, as the user wrote it. */
@@ -34,7 +34,7 @@ export async function compileFile(options: CompileFileOptions): Promise<Compiled
   const path = resolve(options.file);
   const compiled = compileNotebook(text, {
     file: path,
-    lake: resolve(options.lake ?? defaultLake()),
+    lake: options.lake ? localLake(options.lake) : defaultLake(),
     baseDir: dirname(path),
     ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
   });

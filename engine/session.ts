@@ -48,7 +48,15 @@ export interface CellResult {
 
 /** The default lake: `$KOHORT_LAKE`, else `./lake`, as an absolute path. */
 export function defaultLake(): string {
-  return resolve(process.env['KOHORT_LAKE'] || 'lake');
+  return localLake(process.env['KOHORT_LAKE'] || 'lake');
+}
+
+/** A lake folder as an absolute path; a URL (`hdfs://…`) is a UserError, as runs read local lakes. */
+export function localLake(lake: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(lake)) {
+    throw new UserError(`notebooks run over a local lake folder, not ${lake}; land or copy the data into a local lake first`);
+  }
+  return resolve(lake);
 }
 
 /**
@@ -73,7 +81,7 @@ export class NotebookSession {
   static async open(options: SessionOptions): Promise<NotebookSession> {
     const text = options.text ?? readNotebook(options.file);
     const path = resolve(options.file);
-    const lake = resolve(options.lake ?? defaultLake());
+    const lake = options.lake ? localLake(options.lake) : defaultLake();
     const compileOptions = { file: path, lake, baseDir: dirname(path), ...(options.asOf !== undefined ? { asOf: options.asOf } : {}) };
     const first = compileNotebook(text, compileOptions);
     const db = await openDuckDB({

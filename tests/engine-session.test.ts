@@ -270,3 +270,10 @@ test('a source without data says how to get some', async () => {
 test('a missing notebook is a UserError naming the path', async () => {
   await expect(NotebookSession.open({ file: join(root, 'nope.kohort'), lake })).rejects.toThrow(`${join(root, 'nope.kohort')}: no such file`);
 });
+
+test('a lake URL is refused with a clear message, not read as a local path', async () => {
+  writeFileSync(file, notebook);
+  await expect(NotebookSession.open({ file, lake: 'hdfs://namenode:9870/lake' })).rejects.toThrow(
+    'notebooks run over a local lake folder, not hdfs://namenode:9870/lake',
+  );
+});
