@@ -75,7 +75,8 @@ export interface LandStatus {
 interface PartitionState {
   /** The next offset to buffer; lower offsets are re-deliveries and skipped. */
   next: bigint;
-  messages: KafkaMessage[];
+  /** The buffered messages, packed as they arrive (kafkajs's objects are let go at once). */
+  buffer: UnitBuilder;
   bytes: number;
   /** When the oldest buffered message arrived (ms), or 0. */
   since: number;
@@ -238,7 +239,7 @@ export class Lander {
     try {
       await this.consumer.stop();
       if (this.failure === undefined) {
-        for (const [key, state] of this.partitions) if (state.messages.length > 0) this.flush(key, state);
+        for (const [key, state] of this.partitions) if (state.buffer.count > 0) this.flush(key, state);
         await this.queue;
         await this.retryCommits();
       }
@@ -294,18 +295,18 @@ export class Lander {
       if (!isRunning() || isStale()) break;
       const offset = BigInt(message.offset);
       if (offset < state.next) continue;
-      if (state.repairUntil !== undefined && offset > state.repairUntil && state.messages.length > 0) {
+      if (state.repairUntil !== undefined && offset > state.repairUntil && state.buffer.count > 0) {
         // The unit's last offset is gone (compaction): close the repair where it ends.
         this.flush(key, state);
       }
-      if (state.messages.length === 0) state.since = Date.now();
-      state.messages.push(message);
+      if (state.buffer.count === 0) state.since = Date.now();
+      state.buffer.add(message, offset);
       state.bytes += message.value?.length ?? 0;
       state.next = offset + 1n;
       this.status.consumed++;
       if (state.repairUntil !== undefined) {
         if (offset >= state.repairUntil) this.flush(key, state);
-      } else if (state.messages.length >= this.rules.rows || state.bytes >= this.rules.bytes) {
+      } else if (state.buffer.count >= this.rules.rows || state.bytes >= this.rules.bytes) {
         this.flush(key, state);
       }
       if (this.queued >= maxQueuedUnits) {
@@ -350,7 +351,7 @@ export class Lander {
       const key = tpKey(topic, partition);
       if (this.partitions.has(key)) continue;
       const unit = this.landed.get(key);
-      const state: PartitionState = { next: 0n, messages: [], bytes: 0, since: 0, repairUntil: undefined };
+      const state: PartitionState = { next: 0n, buffer: new UnitBuilder(), bytes: 0, since: 0, repairUntil: undefined };
       if (unit === undefined) {
         state.next = await this.earliestOffset(topic, partition);
       } else if ((committed.get(key) ?? -1n) > unit.last) {
@@ -415,11 +416,10 @@ export class Lander {
 
   /** Detaches the partition's buffer as a unit, starts writing it, and queues its publication. */
   private flush(key: string, state: PartitionState): void {
-    const messages = state.messages;
-    if (messages.length === 0) return;
+    if (state.buffer.count === 0) return;
     const slash = key.lastIndexOf('/');
-    const unit = rawUnit(key.slice(0, slash), Number(key.slice(slash + 1)), messages, this.source, this.format);
-    state.messages = [];
+    const unit = state.buffer.build(key.slice(0, slash), Number(key.slice(slash + 1)), this.source, this.format);
+    state.buffer = new UnitBuilder();
     state.bytes = 0;
     state.since = 0;
     state.repairUntil = undefined;
@@ -484,7 +484,7 @@ export class Lander {
     if (this.failure !== undefined || this.stopped) return;
     const now = Date.now();
     for (const [key, state] of this.partitions) {
-      if (state.messages.length > 0 && state.repairUntil === undefined && now - state.since >= this.rules.seconds * 1000) {
+      if (state.buffer.count > 0 && state.repairUntil === undefined && now - state.since >= this.rules.seconds * 1000) {
         this.flush(key, state);
       }
     }
@@ -501,7 +501,7 @@ export class Lander {
     if (!force && now - this.lastStatusAt < 1000) return;
     this.lastStatusAt = now;
     let buffered = 0;
-    for (const s of this.partitions.values()) buffered += s.messages.length;
+    for (const s of this.partitions.values()) buffered += s.buffer.count;
     this.status.buffered = buffered;
     this.status.kafka = now - this.kafkaNote.at < 10_000 ? this.kafkaNote.text : '';
     this.onStatus({ ...this.status, deadLetterCodes: { ...this.status.deadLetterCodes } });
@@ -515,31 +515,68 @@ export async function startLander(options: LandOptions): Promise<Lander> {
   return lander;
 }
 
-/** Packs buffered messages into one transferable unit. */
-function rawUnit(topic: string, partition: number, messages: KafkaMessage[], source: string, format: MessageFormat): RawUnit {
-  const n = messages.length;
-  let total = 0;
-  for (const m of messages) total += m.value?.length ?? 0;
-  // A fresh buffer, never Node's shared pool: it is transferred to the worker.
-  const values = new Uint8Array(new ArrayBuffer(total));
-  const ends = new Int32Array(n);
-  const nulls = new Uint8Array(n);
-  const offsets = new BigInt64Array(n);
-  const timestamps = new Float64Array(n);
-  const keys: (string | null)[] = new Array(n);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const m = messages[i]!;
-    if (m.value) {
-      values.set(m.value, at);
-      at += m.value.length;
-    } else nulls[i] = 1;
-    ends[i] = at;
-    offsets[i] = BigInt(m.offset);
-    timestamps[i] = Number(m.timestamp);
-    keys[i] = m.key ? m.key.toString('utf8') : null;
+/** Buffered messages of one partition, packed into growing typed arrays as they arrive. */
+class UnitBuilder {
+  count = 0;
+  private used = 0;
+  private values = new Uint8Array(1 << 16);
+  private ends = new Int32Array(256);
+  private nulls = new Uint8Array(256);
+  private offsets = new BigInt64Array(256);
+  private timestamps = new Float64Array(256);
+  private readonly keys: (string | null)[] = [];
+
+  add(m: KafkaMessage, offset: bigint): void {
+    const i = this.count;
+    if (i === this.ends.length) this.growRows();
+    const v = m.value;
+    if (v) {
+      if (this.used + v.length > this.values.length) {
+        const bigger = new Uint8Array(Math.max(this.values.length * 2, this.used + v.length));
+        bigger.set(this.values.subarray(0, this.used));
+        this.values = bigger;
+      }
+      this.values.set(v, this.used);
+      this.used += v.length;
+    } else this.nulls[i] = 1;
+    this.ends[i] = this.used;
+    this.offsets[i] = offset;
+    this.timestamps[i] = Number(m.timestamp);
+    this.keys.push(m.key ? m.key.toString('utf8') : null);
+    this.count = i + 1;
   }
-  return { topic, partition, first: offsets[0]!, last: offsets[n - 1]!, source, format, values, ends, nulls, offsets, timestamps, keys };
+
+  private growRows(): void {
+    const n = this.ends.length * 2;
+    const grow = <T extends Int32Array | Uint8Array | BigInt64Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      (b as Uint8Array).set(a as Uint8Array);
+      return b;
+    };
+    this.ends = grow(this.ends, (k) => new Int32Array(k));
+    this.nulls = grow(this.nulls, (k) => new Uint8Array(k));
+    this.offsets = grow(this.offsets, (k) => new BigInt64Array(k));
+    this.timestamps = grow(this.timestamps, (k) => new Float64Array(k));
+  }
+
+  /** The unit, in exact-length arrays of their own (transferred to a worker). */
+  build(topic: string, partition: number, source: string, format: MessageFormat): RawUnit {
+    const n = this.count;
+    return {
+      topic,
+      partition,
+      first: this.offsets[0]!,
+      last: this.offsets[n - 1]!,
+      source,
+      format,
+      values: this.values.slice(0, this.used),
+      ends: this.ends.slice(0, n),
+      nulls: this.nulls.slice(0, n),
+      offsets: this.offsets.slice(0, n),
+      timestamps: this.timestamps.slice(0, n),
+      keys: this.keys,
+    };
+  }
 }
 
 /**
