@@ -113,6 +113,11 @@ export class ResultSet {
     return this.loaded;
   }
 
+  /** Whether the copy into DuckDB has started. */
+  get ingested(): boolean {
+    return this.loaded !== undefined;
+  }
+
   async view(state: ViewState): Promise<RowSource> {
     if (isPlainView(state)) return new ArrowRows(this.table);
     await this.ingest();

@@ -45,13 +45,27 @@ export class KohortResultTable extends LitElement {
       this.problem = '';
       this.source = this.result ? new ArrowRows(this.result.table) : undefined;
       this.widths = this.source ? measureWidths(this.source) : [];
-      // Views are instant once the browser's DuckDB holds the rows; load it while the user reads.
-      if (this.result) {
-        const r = this.result;
-        const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
-        idle(() => void r.ingest().catch(() => undefined));
-      }
+      // Views are instant once the browser's DuckDB holds the rows: load it while the user reads.
+      this.scheduleIngest();
     }
+  }
+
+  private ingestTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Copies the result into the browser's DuckDB once the table has been still for a moment: a
+   * million rows take a core for a second or two, which should not compete with scrolling.
+   */
+  private scheduleIngest() {
+    clearTimeout(this.ingestTimer);
+    const r = this.result;
+    if (!r || r.ingested) return;
+    this.ingestTimer = setTimeout(() => void r.ingest().catch(() => undefined), 400);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.ingestTimer);
   }
 
   /** The rows currently shown, as text (for tests and copy). */
@@ -104,6 +118,7 @@ export class KohortResultTable extends LitElement {
 
   private onScroll(e: Event) {
     const scroller = e.currentTarget as HTMLElement;
+    this.scheduleIngest();
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
