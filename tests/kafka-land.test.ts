@@ -7,6 +7,7 @@ import { cacheHdfsDataset } from '../connectors/hdfs/lake-cache.js';
 import { WebHdfs } from '../connectors/hdfs/webhdfs.js';
 import { ensureTopic, kafkaClient, keyPartitioner } from '../connectors/kafka/client.js';
 import { startLander, type Lander, type LandStatus } from '../connectors/land/lander.js';
+import { replayCommand } from '../connectors/replay/command.js';
 import { replay } from '../connectors/replay/replay.js';
 import { csvExpectedSql, lakeSql, multisetDiff, openDuck, sql, uniqueTopic, waitFor } from './services/helpers.js';
 import { noteSkip, useServices, type Services } from './services/services.js';
@@ -113,6 +114,26 @@ describe.skipIf(skip)('landing Kafka topics in the lake (real broker, real HDFS)
           (SELECT count(*) FROM (SELECT user_id FROM r GROUP BY user_id HAVING count(DISTINCT part) > 1))::INTEGER,
           (SELECT count(DISTINCT part) FROM r)::INTEGER`);
       expect(order.getRowsJson()[0]).toEqual([0, 0, 4]);
+    } finally {
+      close();
+    }
+  });
+
+  test('kohort replay --live: synthetic traffic stamped with the current time', async () => {
+    const topic = uniqueTopic('live');
+    const lines: string[] = [];
+    const started = Date.now();
+    const code = await replayCommand(['--live', '--topic', topic, '--brokers', brokers(), '--rate', '1000', '--limit', '300', '--seed', '5', '--quiet'], { err: (s) => lines.push(s) });
+    expect(code).toBe(0);
+    expect(lines.join('')).toMatch(new RegExp(`^replay: sent 300 events to ${topic} in `));
+    const lake = join(root, 'live');
+    expect(await land([topic], lake, (s) => s.landed >= 300)).toMatchObject({ landed: 300, deadLetters: 0 });
+    const { c, close } = await openDuck();
+    try {
+      const r = (await c.runAndReadAll(`SELECT count(*)::INTEGER, epoch_ms(min(event_time))::BIGINT, epoch_ms(max(event_time))::BIGINT FROM (${lakeSql(lake)})`)).getRows()[0]!;
+      expect(Number(r[0])).toBe(300);
+      expect(Number(r[1])).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000);
+      expect(Number(r[2])).toBeLessThanOrEqual(Date.now());
     } finally {
       close();
     }
