@@ -198,11 +198,35 @@ describe.sequential('the workbench in Chromium', () => {
     await chart.locator('svg rect').first().waitFor({ timeout: 30_000 });
     expect(await chart.locator('svg [aria-label="x-axis tick label"], svg g[aria-label="x-axis tick label"] text').count()).toBeGreaterThan(0);
     await screenshot(page, '08-chart');
-    const download = page.waitForEvent('download');
+    const svg = page.waitForEvent('download');
     await chart.locator('button', { hasText: 'SVG' }).click();
-    expect((await download).suggestedFilename()).toBe('lifecycle_chart.svg');
+    const svgFile = await svg;
+    expect(svgFile.suggestedFilename()).toBe('lifecycle_chart.svg');
+    expect(readFileSync((await svgFile.path())!, 'utf8')).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*customers/);
+    const png = page.waitForEvent('download');
+    await chart.locator('button', { hasText: 'PNG' }).click();
+    const pngFile = await png;
+    expect(pngFile.suggestedFilename()).toBe('lifecycle_chart.png');
+    expect(readFileSync((await pngFile.path())!).subarray(1, 4).toString()).toBe('PNG');
     await cell.locator('.k-result-tabs button', { hasText: 'lifecycle_mix' }).click();
     await cell.locator('kohort-result-table .tr').first().waitFor();
+  });
+
+  it('moves, collapses and expands cells', async () => {
+    const cells = page.locator('kohort-notebook-cell');
+    const last = cells.last();
+    const lastText = await cellText(last);
+    const before = await cells.count();
+    await last.locator('button[aria-label="move cell up"]').click();
+    await expect.poll(async () => cellText(cells.nth(before - 2))).toContain(lastText.slice(0, 40));
+    await cells.nth(before - 2).locator('button[aria-label="move cell down"]').click();
+    await expect.poll(async () => cellText(cells.last())).toContain(lastText.slice(0, 40));
+    await last.locator('button[aria-label="collapse cell"]').click();
+    await last.locator('.k-collapsed').waitFor();
+    expect(await last.locator('.monaco-editor').count()).toBe(0);
+    expect(await last.locator('.k-collapsed').textContent()).toContain('query lifecycle_mix');
+    await last.locator('button[aria-label="expand cell"]').click();
+    await editorOf(last);
   });
 
   it('shows the compiled SQL of a cell', async () => {
@@ -275,6 +299,28 @@ describe.sequential('the workbench in Chromium', () => {
     expect(existsSync(join(ws.root, 'escaped.kohort'))).toBe(false);
     expect(existsSync(join(ws.workspace, '..', '..', 'escaped.kohort'))).toBe(false);
     await screenshot(page, '12-traversal-create');
+  });
+
+  it('creates, renames and deletes notebooks from the list', async () => {
+    await page.goto(`${server.url}/#/`);
+    const list = page.locator('kohort-notebook-list');
+    await list.locator('input[name="name"]').fill('scratch/october');
+    await list.locator('button', { hasText: 'Create' }).click();
+    await page.waitForURL(/#\/notebook\/scratch%2Foctober\.kohort$/);
+    await cellWith(page, 'source events').waitFor();
+    expect(existsSync(join(ws.workspace, 'scratch', 'october.kohort'))).toBe(true);
+    await page.locator('kohort-notebook-view a', { hasText: 'Notebooks' }).click();
+    const row = list.locator('li[data-path="scratch/october.kohort"]');
+    await row.locator('button', { hasText: 'Rename' }).click();
+    await row.locator('input[name="to"]').fill('scratch/november');
+    await row.locator('button[type="submit"]').click();
+    await list.locator('li[data-path="scratch/november.kohort"]').waitFor();
+    expect(existsSync(join(ws.workspace, 'scratch', 'october.kohort'))).toBe(false);
+    const renamed = list.locator('li[data-path="scratch/november.kohort"]');
+    await renamed.locator('button', { hasText: 'Delete' }).click();
+    await renamed.locator('button', { hasText: 'Delete for good' }).click();
+    await renamed.waitFor({ state: 'detached' });
+    expect(existsSync(join(ws.workspace, 'scratch', 'november.kohort'))).toBe(false);
   });
 
   it('loaded nothing from other origins and raised no page errors', () => {
