@@ -32,6 +32,11 @@ export interface CommandSpec {
   options: Record<string, OptionSpec>;
   /** Extra paragraphs for `kohort help CMD`. */
   details?: string;
+  /**
+   * A command that parses its own arguments (the connectors' `land` and `replay`): kohort passes
+   * them on untouched and shows this usage for `kohort help CMD`.
+   */
+  ownArguments?: () => Promise<string>;
 }
 
 export interface ParsedCommand {

@@ -15,6 +15,13 @@ const handlers: Record<string, () => Promise<Handler>> = {
   run: async () => (await import('./run.js')).runCommand,
   import: async () => (await import('./data.js')).importCommand,
   generate: async () => (await import('./data.js')).generateCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
+};
+
+/** Commands that parse their own arguments, from the connectors. */
+const ownArgumentHandlers: Record<string, () => Promise<(argv: string[], io: { err: (s: string) => void }) => Promise<number>>> = {
+  land: async () => (await import('../connectors/land/index.js')).landCommand,
+  replay: async () => (await import('../connectors/replay/index.js')).replayCommand,
 };
 
 /** Exit codes: 0 ok, 1 a user's mistake (bad notebook, missing file), 2 bad usage, 70 our bug. */
@@ -58,17 +65,20 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return exitCodes.ok;
   }
   if (first === 'help') {
-    const spec = commandSpec('help')!;
-    const parsed = parseCommand(spec, rest);
-    const topic = parsed.positionals[0];
+    const topic = parseCommand(commandSpec('help')!, rest).positionals[0];
     if (topic === undefined) {
       io.stdout.write(mainHelp());
       return exitCodes.ok;
     }
-    io.stdout.write(commandHelp(known(topic)));
+    const about = known(topic);
+    io.stdout.write(about.ownArguments ? `${await about.ownArguments()}\n` : commandHelp(about));
     return exitCodes.ok;
   }
   const spec = known(first);
+  if (spec.ownArguments) {
+    const command = await ownArgumentHandlers[spec.name]!();
+    return command(rest, { err: (s) => io.stderr.write(s) });
+  }
   const parsed = parseCommand(spec, rest);
   if (parsed.values['help']) {
     io.stdout.write(commandHelp(spec));

@@ -72,6 +72,36 @@ export const commandSpecs: CommandSpec[] = [
     },
   },
   {
+    name: 'land',
+    summary: 'land Kafka topics of events in the lake, exactly once, until stopped',
+    args: '',
+    positionals: [0, 0],
+    options: {},
+    ownArguments: async () => (await import('../connectors/land/index.js')).landUsage,
+  },
+  {
+    name: 'replay',
+    summary: 'stream events from a CSV, a lake or a live generator into Kafka',
+    args: '[FILE.csv|LAKE]',
+    positionals: [0, 1],
+    options: {},
+    ownArguments: async () => (await import('../connectors/replay/index.js')).replayUsage,
+  },
+  {
+    name: 'serve',
+    summary: 'start the workbench (web UI and HTTP API) on a folder of notebooks',
+    args: '[DIR]',
+    positionals: [0, 1],
+    options: {
+      lake: { type: 'string', value: 'DIR', help: 'the lake (default: $KOHORT_LAKE, else DIR/lake)' },
+      host: { type: 'string', value: 'HOST', help: 'address to listen on (default: 127.0.0.1; others need --token)' },
+      port: { type: 'string', value: 'N', help: 'port (default: 4400; 0 picks a free one)' },
+      token: { type: 'string', value: 'T', help: 'access token, 16+ characters (default: $KOHORT_TOKEN)' },
+    },
+    details:
+      'Serves the notebooks in DIR (default: the current folder) until Ctrl-C. DuckDB may read DIR and the lake only.',
+  },
+  {
     name: 'help',
     summary: 'show help for a command',
     args: '[COMMAND]',

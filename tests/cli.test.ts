@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -372,6 +372,41 @@ describe('kohort import and generate', () => {
     }
     expect(outputs[0]).toMatch(/^events,customers,revenue\n5000,\d+,/);
     expect(outputs[1]).toBe(outputs[0]);
+  });
+});
+
+describe('commands from other parts of kohort', () => {
+  test('land and replay show their own usage through kohort help', async () => {
+    const land = await kohort(['help', 'land']);
+    expect(land.code).toBe(0);
+    expect(land.stdout.startsWith('kohort land --topic T')).toBe(true);
+    const replay = await kohort(['help', 'replay']);
+    expect(replay.stdout.startsWith('kohort replay FILE.csv|LAKE')).toBe(true);
+  });
+
+  test('land passes its arguments on and its mistakes come back clean', async () => {
+    const r = await kohort(['land', '--topic', 'events']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--brokers is required');
+    noStackTrace(r.stderr);
+  });
+
+  test('serve starts the workbench on a folder, answers, and stops on SIGINT', async () => {
+    const child = spawn(process.execPath, [bin, 'serve', root, '--port', '0'], { cwd: root, env: { PATH: process.env['PATH'] ?? '' } });
+    let stdout = '';
+    const url = await new Promise<string>((done, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const m = /^kohort serve: (http:\/\/[^/\s]+)\//m.exec(stdout);
+        if (m) done(m[1]!);
+      });
+      child.on('exit', (code) => fail(new Error(`serve exited early with ${code}: ${stdout}`)));
+    });
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { ok: boolean };
+    expect(health.ok).toBe(true);
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 });
 
