@@ -185,6 +185,7 @@ function compileUnsafe(text: string, options: CompileOptions, dialect: Dialect):
     if (ir && sql) {
       cell.sql = assembleSql(written.relations, sql, dialect);
       cell.relations = sql.relations;
+      cell.reads = sql.reads;
       cell.select = sql.select;
     }
     if (ir?.kind === 'plot') cell.plot = ir.spec;

@@ -33,6 +33,11 @@ export interface PlotSpec {
  */
 export interface Relation {
   name: string;
+  /**
+   * `as-of`: the one-row as-of time; `source`: a source's events up to it; `metrics` / `daily`: the
+   * one scan computing every aggregate metric of a source per customer (per day); `definition`: a cell's own table.
+   */
+  kind: 'as-of' | 'source' | 'metrics' | 'daily' | 'definition';
   /** The SELECT that defines it (no trailing semicolon). */
   sql: string;
   /** Relations it reads, by name. */
@@ -54,6 +59,8 @@ export interface CompiledCell {
   sql?: string;
   /** The relations `sql` is built from, in dependency order, then the final select. */
   relations?: string[];
+  /** The relations `select` reads directly (a subset of `relations`). */
+  reads?: string[];
   select?: string;
   plot?: PlotSpec;
   pipeline?: PipelineSpec;

@@ -19,6 +19,7 @@ export {
 export type { CompileOptions, CompiledCell, CompiledNotebook, DefinitionKind, PipelineSpec, PlotSpec, Relation } from './compiled.js';
 export type { ColumnSchema, SchemaCatalog, SourceLocation, SourceRequest, SourceSchema, ValueType } from './schema.js';
 export { functions, type FunctionSignature } from './functions.js';
+export { suggest } from './suggest.js';
 export { assembleSql } from './sql/write.js';
 export { highlightTokens, type HighlightKind, type HighlightToken } from './highlight.js';
 export { complete, type CompletionItem, type CompletionKind, type Completions } from './complete.js';

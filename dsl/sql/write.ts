@@ -65,17 +65,18 @@ class Writer {
   write(): WrittenNotebook {
     const sources = this.ir.definitions.filter((d): d is IRDefinition & { kind: 'source' } => d.kind === 'source');
     const asOfSql = this.fixedAsOf ? `SELECT ${this.asOfExpr} AS ${this.q('as_of')}` : this.latestAsOf(sources);
-    if (!this.fixedAsOf) this.addRelation(relationNames.asOf, asOfSql, []);
+    if (!this.fixedAsOf) this.addRelation(relationNames.asOf, asOfSql, [], 'as-of');
 
     for (const source of sources) {
       this.addRelation(
         source.name,
         `SELECT *\nFROM ${this.d.scan(source.location)}\nWHERE ${this.q(source.time)} <= ${this.asOfExpr}`,
         this.fixedAsOf ? [] : [relationNames.asOf],
+        'source',
       );
-      this.addRelation(relationNames.metrics(source.name), this.scan(source, 'entity'), [source.name, ...(this.fixedAsOf ? [] : [relationNames.asOf])]);
+      this.addRelation(relationNames.metrics(source.name), this.scan(source, 'entity'), [source.name, ...(this.fixedAsOf ? [] : [relationNames.asOf])], 'metrics');
       if (this.dailyMetrics(source).length > 0 || this.ir.definitions.some((d) => d.kind === 'profile' && d.grain === 'day' && d.source === source.name)) {
-        this.addRelation(relationNames.daily(source.name), this.scan(source, 'day'), [source.name]);
+        this.addRelation(relationNames.daily(source.name), this.scan(source, 'day'), [source.name], 'daily');
       }
     }
 
@@ -90,8 +91,8 @@ class Writer {
     return { relations: [...this.relations.values()], cells, asOfSql };
   }
 
-  private addRelation(name: string, sql: string, dependsOn: string[]): void {
-    this.relations.set(name, { name, sql, dependsOn });
+  private addRelation(name: string, sql: string, dependsOn: string[], kind: Relation['kind'] = 'definition'): void {
+    this.relations.set(name, { name, kind, sql, dependsOn });
   }
 
   /** Every relation `names` needs, dependencies first. */
