@@ -9,13 +9,22 @@ import { LightElement } from '../../styles/light-element.js';
 import styles from './cell-editor.styles.js';
 
 /**
- * The DSL's highlighter, loaded after the first paint (it brings the lexer): until then the
- * static preview is plain text, then coloured.
+ * The DSL's highlighter. Building the lexer takes a while, so it loads after the notebook's first
+ * paint (`loadHighlighter`, called by the notebook): until then the static preview is plain text.
  */
 let highlight: ((line: string) => HighlightToken[]) | undefined;
-const highlighterReady: Promise<void> = import('../../../../dsl/index.js').then((dsl) => {
-  highlight = dsl.highlightTokens;
-});
+let highlighterReady: Promise<void> | undefined;
+const waiting = new Set<KohortCellEditor>();
+
+export function loadHighlighter(): Promise<void> {
+  // Destructured, so the bundle brings only the lexer: the page never needs the parser.
+  highlighterReady ??= import('../../../../dsl/index.js').then(({ highlightTokens }) => {
+    highlight = highlightTokens;
+    for (const editor of waiting) editor.requestUpdate();
+    waiting.clear();
+  });
+  return highlighterReady;
+}
 
 /** Cells mount Monaco only near the viewport: a 200-cell notebook paints at once and scrolls freely. */
 const nearViewport = new Set<KohortCellEditor>();
@@ -67,13 +76,14 @@ export class KohortCellEditor extends LightElement {
   override connectedCallback(): void {
     super.connectedCallback();
     observe(this);
-    if (!highlight) void highlighterReady.then(() => this.requestUpdate());
+    if (!highlight) waiting.add(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     observer?.unobserve(this);
     nearViewport.delete(this);
+    waiting.delete(this);
     this.mounted = false;
   }
 

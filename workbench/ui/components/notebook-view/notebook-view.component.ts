@@ -24,6 +24,7 @@ import { resultStore } from '../../results/result-store.js';
 import { LightElement } from '../../styles/light-element.js';
 import '../conflict-dialog/conflict-dialog.js';
 import '../customer-view/customer-view.js';
+import { loadHighlighter } from '../cell-editor/cell-editor.component.js';
 import '../notebook-cell/notebook-cell.js';
 import type { CellResult, KohortNotebookCell } from '../notebook-cell/notebook-cell.component.js';
 import styles from './notebook-view.styles.js';
@@ -196,6 +197,7 @@ export class KohortNotebookView extends LightElement {
       requestAnimationFrame(() =>
         setTimeout(() => {
           performance.mark('kohort:notebook-painted');
+          void loadHighlighter();
           void loadMonaco().then((m) => {
             this.monaco = m;
             this.syncModels();
