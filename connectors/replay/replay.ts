@@ -1,7 +1,6 @@
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Producer } from 'kafkajs';
 import { checkSourceName, datasetGlob } from '../../engine/lake.js';
 import { UserError } from '../../engine/user-error.js';
 import { openConnectorDb, sqlString, type ConnectorDb } from '../duckdb.js';
