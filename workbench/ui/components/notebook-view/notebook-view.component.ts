@@ -632,7 +632,7 @@ export class KohortNotebookView extends LightElement {
         ${busy ? html`<button title="Cancel every run" @click=${() => this.runs.cancelAll()}>■ Cancel all</button>` : nothing}
         <span class="k-spacer"></span>
         <span class="k-status ${this.statusIsError ? 'k-error' : ''}" role="status"
-          >${this.status}${this.analysis ? ` · ${problems === 0 ? 'no errors' : `${problems} ${problems === 1 ? 'error' : 'errors'}`}` : ''}</span
+          >${[this.status, this.analysis ? (problems === 0 ? 'no errors' : `${problems} ${problems === 1 ? 'error' : 'errors'}`) : ''].filter(Boolean).join(' · ')}</span
         >
       </div>
       ${this.deletedOnDisk ? html`<div class="k-banner k-error" role="alert">This notebook was deleted on disk. Saving writes it again.</div>` : nothing}
