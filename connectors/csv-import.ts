@@ -255,11 +255,12 @@ function copyGood(select: string, out: string, rees46Times: boolean): string {
  * One file, in up to three passes over it:
  *  1. (always; parallel) the fast pass writes the rows `fastGood` accepts, under `<out>/fast`;
  *     then a count of the non-empty lines says whether that was all of them;
- *  2. (if not) the lines the fast pass left that are good after all (quoted fields, other time
+ *  2. (if not; parallel) every line is parsed again and those the fast pass left are kept in the
+ *     `leftovers` table with their fields and reason; the good ones (quoted fields, other time
  *     forms) are written under `<out>/slow`;
- *  3. (if rows are still missing) the lines are numbered (`row_number() OVER ()` over DuckDB's
- *     order-preserving scan, which serialises the read) and the bad ones collected with their
- *     reasons into the `rejects` table.
+ *  3. (if some are bad) the lines are numbered (`row_number() OVER ()` over DuckDB's
+ *     order-preserving scan, which runs on one thread) and matched to the bad leftovers by their
+ *     text, which gives each bad line its number (identical bad lines each get their own).
  * Every non-empty line is written or rejected, exactly once; a mismatch is our bug and throws.
  * Empty lines are not rows: skipped, but counted in line numbers.
  */
@@ -282,15 +283,18 @@ async function importOne(
   }
   const folders = [join(out, 'fast')];
   if (rows === lines) return { rows, rejected: 0, folders };
-  const slow = `SELECT * FROM (${parsedLines(rawLines(input.path), [])}) WHERE reason IS NULL AND NOT fast`;
-  rows += Number(await runWithProgress(connection, copyGood(slow, join(out, 'slow'), false)));
+
+  await connection.run(`CREATE OR REPLACE TEMP TABLE leftovers AS SELECT * FROM (${parsedLines(rawLines(input.path), [])}) WHERE NOT fast`);
+  rows += Number(await runWithProgress(connection, copyGood('SELECT * FROM leftovers WHERE reason IS NULL', join(out, 'slow'), false)));
   folders.push(join(out, 'slow'));
-  if (rows === lines) return { rows, rejected: 0, folders };
-  const numbered = `(SELECT row_number() OVER () + 1 AS line, raw FROM ${rawLines(input.path)})`;
-  await connection.run(
-    `INSERT INTO rejects SELECT ${index}, ${sqlString(input.path)}, line, reason, raw ` +
-      `FROM (${parsedLines(numbered, ['line'])}) WHERE reason IS NOT NULL`,
-  );
+  if (rows < lines) {
+    const numbered = `(SELECT row_number() OVER () + 1 AS line, raw FROM ${rawLines(input.path)})`;
+    await connection.run(
+      `INSERT INTO rejects SELECT ${index}, ${sqlString(input.path)}, n.line, bad.reason, n.raw ` +
+        `FROM ${numbered} n JOIN (SELECT DISTINCT raw, reason FROM leftovers WHERE reason IS NOT NULL) bad ON n.raw = bad.raw`,
+    );
+  }
+  await connection.run('DROP TABLE leftovers');
   const rejected = Number(await runWithProgress(connection, `SELECT count(*) FROM rejects WHERE input = ${index}`));
   if (rows + rejected !== lines) {
     throw new Error(`internal error: ${input.path}: ${lines} rows, of which ${rows} were written and ${rejected} rejected`);
