@@ -98,7 +98,11 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
       const hash = await hashing.catch((e: unknown) => {
         throw new UserError(`cannot read: ${(e as Error).message}`, input.path);
       });
-      if (hashes.includes(hash)) continue; // The same content twice in one call: imported once.
+      if (hashes.includes(hash)) {
+        // The same content twice in one call: imported once.
+        progress(written.rows + written.rejected, 1);
+        continue;
+      }
       hashes.push(hash);
       const published = await publishStaged(lake, source, written.folders, `csv-${stemOf(input.path)}-${hash}`, hash);
       report.files.push(...published.files);
