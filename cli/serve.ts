@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { startServer } from '../workbench/server/index.js';
-import { countValue, stringValue, type ParsedCommand } from './args.js';
+import { countValue, stringValue, UsageError, type ParsedCommand } from './args.js';
 import type { Io } from './io.js';
 
 /** `kohort serve [DIR]`: the workbench on a folder of notebooks, until SIGINT or SIGTERM. */
@@ -9,8 +9,12 @@ export async function serveCommand(parsed: ParsedCommand, io: Io): Promise<numbe
   const token = stringValue(parsed, 'token') || io.env['KOHORT_TOKEN'];
   const lake = stringValue(parsed, 'lake') || io.env['KOHORT_LAKE'];
   const host = stringValue(parsed, 'host');
+  const workspace = stringValue(parsed, 'workspace');
+  if (workspace && parsed.positionals[0] && workspace !== parsed.positionals[0]) {
+    throw new UsageError('give the workspace once: either DIR or --workspace DIR', 'serve');
+  }
   const server = await startServer({
-    workspace: parsed.positionals[0] ?? '.',
+    workspace: workspace || parsed.positionals[0] || '.',
     ...(lake ? { lake } : {}),
     ...(host ? { host } : {}),
     ...(port !== undefined ? { port: countValue(port, 'port', 'serve', 0, 65535) } : {}),

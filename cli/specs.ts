@@ -93,6 +93,7 @@ export const commandSpecs: CommandSpec[] = [
     args: '[DIR]',
     positionals: [0, 1],
     options: {
+      workspace: { type: 'string', value: 'DIR', help: 'the folder of notebooks (same as DIR; default: the current folder)' },
       lake: { type: 'string', value: 'DIR', help: 'the lake (default: $KOHORT_LAKE, else DIR/lake)' },
       host: { type: 'string', value: 'HOST', help: 'address to listen on (default: 127.0.0.1; others need --token)' },
       port: { type: 'string', value: 'N', help: 'port (default: 4400; 0 picks a free one)' },

@@ -203,7 +203,8 @@ function compileUnsafe(text: string, options: CompileOptions, dialect: Dialect):
   return { cells, relations: written.relations, sources, asOfSql: written.asOfSql, diagnostics: dedupe(diagnostics).sort((a, b) => a.range.start.offset - b.range.start.offset) };
 }
 
-function dependsOn(ir: IRDefinition): string[] {
+/** The definitions a checked definition reads directly (an aggregate metric reads its source). */
+export function dependsOn(ir: IRDefinition): string[] {
   return ir.kind === 'source' ? [] : ir.kind === 'metric' && ir.level === 'aggregate' ? [ir.source] : ir.dependsOn;
 }
 

@@ -2,7 +2,9 @@
  * The kohort DSL as a library: parse, check and compile notebooks to DuckDB SQL. No I/O and no
  * DuckDB needed; source schemas come in through `CompileOptions.schemas`.
  */
-export { compileNotebook, parseDefinitions, type ParsedDefinitions } from './compile.js';
+export { compileNotebook, dependsOn, parseDefinitions, type ParsedDefinitions } from './compile.js';
+export { analyze, type Analysis } from './analysis.js';
+export type { IRDefinition } from './ir.js';
 export { parseNotebook, printNotebook, cellHeader, cellKinds, type CellKind, type NotebookCell, type ParsedNotebook } from './notebook.js';
 export {
   diagnosticCodes,

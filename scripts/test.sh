@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tsc -p tsconfig.json
+npx tsc -p workbench/ui/tsconfig.json
 mkdir -p .kohort
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=.kohort/test-results.json "$@" || status=$?

@@ -1,8 +1,5 @@
-import type { Diagnostic, SchemaCatalog } from '../../../dsl/index.js';
 // Parse + check without writing SQL, sharing its cache with complete/hover/definition.
-// TODO(dsl): export `analyze` (or a `checkNotebook`) from dsl/index.ts and import it from there.
-import { analyze } from '../../../dsl/analysis.js';
-import type { IRDefinition } from '../../../dsl/ir.js';
+import { analyze, dependsOn, type Diagnostic, type SchemaCatalog } from '../../../dsl/index.js';
 import { hashText, upstream, graphOf, type DefinitionNode } from '../model/run-graph.js';
 
 /** What the editor needs after each keystroke: diagnostics and the definitions' graph. */
@@ -13,10 +10,6 @@ export interface NotebookCheck {
   globalInputs: string;
   dailyProfiles: string[];
   sourceKeys: Record<string, string>;
-}
-
-function dependsOn(ir: IRDefinition): string[] {
-  return ir.kind === 'source' ? [] : ir.kind === 'metric' && ir.level === 'aggregate' ? [ir.source] : ir.dependsOn;
 }
 
 /**
