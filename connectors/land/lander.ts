@@ -7,7 +7,7 @@ import { checkTopicName, kafkaClient } from '../kafka/client.js';
 import type { MessageFormat } from './message.js';
 import { deadLetterDataset, isUnitTempName, parseUnitFileName, tpKey } from './naming.js';
 import { openStager, type Stager } from './stager.js';
-import { openLakeStorage, parseLakeLocation, type LakeStorage } from './storage.js';
+import { openLakeStorage, parseLakeLocation, type LakeStorage, type Prepared } from './storage.js';
 import type { RawUnit, StagedUnit, StagingPlan } from './unit.js';
 
 /** When a partition's buffer is written out: whichever comes first. */
@@ -424,12 +424,16 @@ export class Lander {
     state.since = 0;
     state.repairUntil = undefined;
     this.queued++;
-    // Writing (on the worker) overlaps the publication of earlier units; publication is in order.
-    const staging = this.stager!.stage(unit, this.plan!);
-    staging.catch(() => undefined);
+    // Writing (on a worker) and uploading (to HDFS) run ahead; making files visible and
+    // committing happen strictly in order, one unit at a time.
+    const prepared = this.stager!.stage(unit, this.plan!).then(async (staged) => ({
+      staged,
+      parts: await Promise.all(staged.parts.map((p) => this.storage.prepare(p.staged, p.rel))),
+    }));
+    prepared.catch(() => undefined);
     this.queue = this.queue.then(async () => {
       try {
-        if (this.failure === undefined) await this.publish(unit, await staging);
+        if (this.failure === undefined) await this.publish(unit, await prepared);
       } catch (e) {
         this.fail(e);
       } finally {
@@ -439,12 +443,12 @@ export class Lander {
   }
 
   /** Makes a written unit visible, part by part, then commits past it. */
-  private async publish(unit: RawUnit, staged: StagedUnit): Promise<void> {
+  private async publish(unit: RawUnit, { staged, parts }: { staged: StagedUnit; parts: Prepared[] }): Promise<void> {
     for (const [code, n] of Object.entries(staged.codes)) {
       this.status.deadLetterCodes[code] = (this.status.deadLetterCodes[code] ?? 0) + n;
     }
-    for (const part of staged.parts) {
-      const outcome = await this.storage.publish(part.staged, part.rel);
+    for (const [i, part] of staged.parts.entries()) {
+      const outcome = await this.storage.publish(parts[i]!);
       if (this.status.waiting.startsWith('HDFS')) {
         this.status.waiting = '';
         this.report(true);

@@ -39,6 +39,12 @@ export function parseLakeLocation(lake: string, env: NodeJS.ProcessEnv = process
   throw new UserError(`a lake is a folder, hdfs://…, webhdfs://… or swebhdfs://…, not \`${scheme}://\``, lake);
 }
 
+/** A file ready to be made visible: where it is now, and its final path relative to the lake. */
+export interface Prepared {
+  at: string;
+  rel: string;
+}
+
 /** An entry of a lake folder. */
 export interface LakeEntry {
   name: string;
@@ -59,8 +65,13 @@ export interface LakeStorage {
   list(rel: string): Promise<LakeEntry[] | null>;
   /** Where the writer (DuckDB) puts the files that `publish` will make visible (see `stagingPathFor`). */
   stagingPlan(): Promise<StagingPlan>;
-  /** Makes the staged file visible at `rel`. `existed`: a file of that name was already there (kept). */
-  publish(staged: string, rel: string): Promise<'published' | 'existed'>;
+  /**
+   * Gets a staged file ready to appear at `rel` without making it visible: for HDFS, uploads it
+   * under a hidden temp name beside `rel`. Several may run at once, ahead of `publish`.
+   */
+  prepare(staged: string, rel: string): Promise<Prepared>;
+  /** Makes a prepared file visible (a rename). `existed`: a file of that name was already there (kept). */
+  publish(prepared: Prepared): Promise<'published' | 'existed'>;
   /** Removes a file (no error when missing). */
   remove(rel: string): Promise<void>;
   close(): Promise<void>;
@@ -93,13 +104,17 @@ class LocalLake implements LakeStorage {
     return { kind: 'beside', root: this.root };
   }
 
-  async publish(staged: string, rel: string): Promise<'published' | 'existed'> {
+  async prepare(staged: string, rel: string): Promise<Prepared> {
+    return { at: staged, rel };
+  }
+
+  async publish({ at, rel }: Prepared): Promise<'published' | 'existed'> {
     const final = join(this.root, rel);
     if (await exists(final)) {
-      await rm(staged, { force: true });
+      await rm(at, { force: true });
       return 'existed';
     }
-    await publishFile(staged, final);
+    await publishFile(at, final);
     return 'published';
   }
 
@@ -136,7 +151,7 @@ class HdfsLake implements LakeStorage {
     return { kind: 'folder', dir: this.staging };
   }
 
-  async publish(staged: string, rel: string): Promise<'published' | 'existed'> {
+  async prepare(staged: string, rel: string): Promise<Prepared> {
     const final = this.remote(rel);
     try {
       for (let attempt = 1; ; attempt++) {
@@ -145,24 +160,28 @@ class HdfsLake implements LakeStorage {
         const temp = posix.join(posix.dirname(final), `.${posix.basename(final)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
         try {
           await this.client.create(temp, { file: staged }, { overwrite: true });
-          if (await this.client.rename(temp, final)) return 'published';
+          return { at: temp, rel };
         } catch (e) {
           if (!(e instanceof WebHdfsError) || !leaseTrouble.has(e.exception ?? '') || attempt >= 10) throw e;
           await this.client.delete(temp).catch(() => undefined);
           await new Promise((r) => setTimeout(r, 500 * attempt));
-          continue;
         }
-        // RENAME answers false when the target exists, or when a retried rename had already
-        // succeeded; either way a complete file is there under the final name.
-        if (await this.client.getFileStatus(final)) {
-          await this.client.delete(temp);
-          return 'existed';
-        }
-        throw new UserError(`WebHDFS RENAME ${temp} → ${final} failed and ${final} does not exist`, `hdfs:${final}`);
       }
     } finally {
       await rm(staged, { force: true });
     }
+  }
+
+  async publish({ at, rel }: Prepared): Promise<'published' | 'existed'> {
+    const final = this.remote(rel);
+    if (await this.client.rename(at, final)) return 'published';
+    // RENAME answers false when the target exists, or when a retried rename had already
+    // succeeded; either way a complete file is there under the final name.
+    if (await this.client.getFileStatus(final)) {
+      await this.client.delete(at);
+      return 'existed';
+    }
+    throw new UserError(`WebHDFS RENAME ${at} → ${final} failed and neither exists`, `hdfs:${final}`);
   }
 
   async remove(rel: string): Promise<void> {
