@@ -75,7 +75,7 @@ export async function generateEvents(options: GenerateOptions): Promise<Generate
   let written = 0;
   try {
     const { connection } = db;
-    for (const sql of [...catalogSql(plan), bucketsSql(plan)]) await connection.run(sql);
+    for (const sql of [...catalogSql(plan), ...bucketsSql(plan)]) await connection.run(sql);
     plan.activityScale = await calibrate(connection, plan);
     for (let attempt = 0; ; attempt++) {
       await connection.run(customersSql(plan, customers));

@@ -77,19 +77,38 @@ export function catalogSql(plan: Plan): string[] {
   ];
 }
 
-/** The window's hours (bucket b = hour b from the start) with their cumulative share of traffic [lo, hi). */
-export function bucketsSql(plan: Plan): string {
+/**
+ * The window's hours (bucket b = hour b from the start) with their cumulative share of traffic
+ * [lo, lo + width), and `bucket_lut`, which finds an hour for a traffic share by a hash join
+ * instead of an ASOF join (4× cheaper on 9M sessions): `bucketSlots(plan)` equal slots, each
+ * knowing the bucket its start falls in. A slot is narrower than any bucket (the quietest hour
+ * has a fifth of the mean traffic; slots are 32 per mean hour), so a share past that bucket's end
+ * is in the next one.
+ */
+export function bucketsSql(plan: Plan): string[] {
   const hours = plan.days * 24;
-  return `CREATE OR REPLACE TABLE buckets AS
+  const lutSlots = bucketSlots(plan);
+  return [
+    `CREATE OR REPLACE TABLE buckets AS
     WITH h AS (
       SELECT b,
         ([${hourWeights.join(', ')}])[1 + b % 24]
         * ([${weekdayWeights.join(', ')}])[isodow(DATE ${lit(plan.start)} + CAST(b // 24 AS INTEGER))]
         * (1 + ${trend} * (b // 24) / ${plan.days}) AS w
       FROM range(${hours}) t(b)
+    ), s AS (
+      SELECT b, (sum(w) OVER (ORDER BY b) - w) / sum(w) OVER () AS lo, w / sum(w) OVER () AS width FROM h
     )
-    SELECT b, (sum(w) OVER (ORDER BY b) - w) / sum(w) OVER () AS lo, w / sum(w) OVER () AS width
-    FROM h ORDER BY b`;
+    SELECT b, lo, width, coalesce(lead(width) OVER (ORDER BY b), width) AS next_width FROM s ORDER BY b`,
+    `CREATE OR REPLACE TABLE bucket_lut AS
+       SELECT CAST(s AS INTEGER) AS slot, bk.b, bk.lo, bk.width, bk.next_width
+       FROM range(${lutSlots}) t(s) ASOF JOIN buckets bk ON s / ${lutSlots}.0 >= bk.lo`,
+  ];
+}
+
+/** Slots of `bucket_lut`: a power of two, at least 32 per hour of the window. */
+function bucketSlots(plan: Plan): number {
+  return 2 ** Math.ceil(Math.log2(plan.days * 24 * 32));
 }
 
 /** The customers table (`count` of them: the whole run, or a calibration pilot). */
@@ -185,9 +204,11 @@ export function sessionsSql(plan: Plan): string {
     ), kept AS (
       SELECT *, CAST(least(n_events, ${plan.events} - (upto - n_events)) AS INTEGER) AS keep FROM cut WHERE upto - n_events < ${plan.events}
     ), placed AS (
-      SELECT kept.*, CAST(floor(bk.b * 3600 + least(3599.999, (tau - bk.lo) / bk.width * 3600)) AS BIGINT) AS t0,
+      SELECT kept.*, CAST(CASE WHEN tau >= bk.lo + bk.width
+          THEN (bk.b + 1) * 3600 + least(3599.999, (tau - bk.lo - bk.width) / bk.next_width * 3600)
+          ELSE bk.b * 3600 + least(3599.999, (tau - bk.lo) / bk.width * 3600) END AS BIGINT) AS t0,
         CAST(ceil((v + 2.2) * gap) + 40 + nc AS BIGINT) AS duration
-      FROM kept ASOF JOIN buckets bk ON kept.tau >= bk.lo
+      FROM kept JOIN bucket_lut bk ON bk.slot = CAST(floor(kept.tau * ${bucketSlots(plan)}) AS INTEGER)
     ), timed AS (
       SELECT *, t0 // 86400 AS dayno,
         least(t0, (t0 // 86400 + 1) * 86400 - duration - 1) AS t_start
