@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Starts the real Kafka broker and HDFS once (scripts/services.sh); says plainly when it skips
+    // their tests (no Java or Maven), and fails instead when CI=true.
+    globalSetup: ['tests/services/global-setup.ts'],
   },
 });

@@ -18,3 +18,8 @@ export {
   type Rees46RejectCode,
   type Rees46Row,
 } from './rees46.js';
+// Kafka → lake landing, replay into Kafka, and the WebHDFS lake.
+export * from './land/index.js';
+export * from './replay/index.js';
+export * from './hdfs/index.js';
+export * from './kafka/index.js';

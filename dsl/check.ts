@@ -670,7 +670,7 @@ class Checker implements NameResolver {
     if (node.connector.text.toLowerCase() !== 'kafka') fail(`unknown connector \`${node.connector.text}\`; pipelines read kafka`, node.connector.range);
     const topics = node.topics.map((x) => x.value);
     for (const x of node.topics) if (!/^[A-Za-z0-9._-]{1,249}$/.test(x.value)) fail(`\`${x.value}\` is not a Kafka topic name (letters, digits, . _ -)`, x.range);
-    const spec = { brokers: [] as string[], format: 'json' as 'json' | 'csv', source: undefined as string | undefined, lake: undefined as string | undefined, group: `kohort-${node.name.text}`, flush: { rows: 100_000, bytes: 64 * 1024 * 1024, seconds: 2 } };
+    const spec = { brokers: [] as string[], format: 'json' as 'json' | 'csv', source: undefined as string | undefined, lake: undefined as string | undefined, group: undefined as string | undefined, flush: { rows: 100_000, bytes: 64 * 1024 * 1024, seconds: 2 } };
     const seen = new Set<string>();
     for (const c of node.clauses) {
       const clause = c.clause.text.toLowerCase();
@@ -750,7 +750,7 @@ class Checker implements NameResolver {
       source: source.name,
       dataset,
       ...(spec.lake !== undefined ? { lake: spec.lake } : {}),
-      group: spec.group,
+      ...(spec.group !== undefined ? { group: spec.group } : {}),
       flush: spec.flush,
       dependsOn: [source.name],
       range: node.range,

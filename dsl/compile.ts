@@ -194,7 +194,7 @@ function compileUnsafe(text: string, options: CompileOptions, dialect: Dialect):
     if (ir?.kind === 'query' && ir.input.kind !== 'relation') cell.source = ir.input.source;
     if (ir?.kind === 'pipeline') {
       const { connector, topics, brokers, format, dataset, lake: pipelineLake, group, flush } = ir;
-      cell.pipeline = { connector, topics, brokers, format, dataset, ...(pipelineLake !== undefined ? { lake: pipelineLake } : {}), group, flush };
+      cell.pipeline = { connector, topics, brokers, format, dataset, ...(pipelineLake !== undefined ? { lake: pipelineLake } : {}), ...(group !== undefined ? { group } : {}), flush };
     }
     cells.push(cell);
   }

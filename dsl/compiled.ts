@@ -81,8 +81,8 @@ export interface PipelineSpec {
   dataset: string;
   /** A lake other than the notebook's, when given. */
   lake?: string;
-  /** Kafka consumer group. */
-  group: string;
+  /** Kafka consumer group, when given; the lander otherwise derives one from the lake and dataset. */
+  group?: string;
   /** A file is written when any limit is reached. */
   flush: { rows: number; bytes: number; seconds: number };
 }

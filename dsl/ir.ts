@@ -123,7 +123,7 @@ export interface IRPipeline {
   dataset: string;
   /** A lake other than the notebook's (`file:` path or `hdfs://` / WebHDFS URL). */
   lake?: string;
-  group: string;
+  group?: string;
   flush: { rows: number; bytes: number; seconds: number };
   dependsOn: string[];
   range: Range;

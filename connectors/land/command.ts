@@ -1,16 +1,19 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isUserError, UserError } from '../../engine/user-error.js';
+import { notebookPipeline } from './from-notebook.js';
 import { startLander, type LandStatus } from './lander.js';
 import type { MessageFormat } from './message.js';
 
-export const landUsage = `kohort land --topic T [--topic T2…] --brokers HOST:PORT --lake DIR|hdfs://…|webhdfs://…
+export const landUsage = `kohort land NOTEBOOK.kohort [--pipeline NAME] [--lake DIR]
+kohort land --topic T [--topic T2…] --brokers HOST:PORT --lake DIR|hdfs://…|webhdfs://…
             [--source events] [--format auto|json|csv] [--group ID]
             [--flush-rows 100000] [--flush-bytes 33554432] [--flush-seconds 2] [--status text|json|none]
             [--session-timeout 30]
 
 Lands Kafka topics of REES46 events (JSON objects or CSV lines) in the lake as Parquet, exactly once,
-until stopped (Ctrl-C lands what is buffered, then exits). Bad messages go to
+as a notebook's pipeline cell says (the first form; the notebook's lake is --lake unless the
+pipeline names one) or as the flags say (the second), until stopped (Ctrl-C lands what is buffered, then exits). Bad messages go to
 <lake>/_deadletter/<source>/ with their reason. --brokers defaults to $KAFKA_BROKERS, --lake to
 $KOHORT_LAKE, else ./lake.`;
 
@@ -19,7 +22,7 @@ $KOHORT_LAKE, else ./lake.`;
  * second. Returns the exit code.
  */
 export async function landCommand(argv: string[], io: { err: (s: string) => void } = { err: (s) => process.stderr.write(s) }): Promise<number> {
-  const { values } = parseFlags(() => parseArgs({
+  const { values, positionals } = parseFlags(() => parseArgs({
     args: argv,
     options: {
       topic: { type: 'string', multiple: true },
@@ -33,13 +36,33 @@ export async function landCommand(argv: string[], io: { err: (s: string) => void
       'flush-seconds': { type: 'string' },
       status: { type: 'string' },
       'session-timeout': { type: 'string' },
+      pipeline: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
+    allowPositionals: true,
   }));
   if (values.help) {
     io.err(`${landUsage}\n`);
     return 0;
+  }
+  if (positionals.length > 1) throw new UserError(`land takes one notebook, not ${positionals.length} arguments`);
+  if (positionals[0] !== undefined) {
+    // Notebook mode: the pipeline cell decides; flags that would contradict it are refused.
+    const clash = (['topic', 'brokers', 'source', 'format', 'group', 'flush-rows', 'flush-bytes', 'flush-seconds'] as const).filter((k) => values[k] !== undefined);
+    if (clash.length) throw new UserError(`with a notebook, the pipeline cell sets ${clash.map((k) => `--${k}`).join(', ')}; change the cell instead`);
+    const { spec } = notebookPipeline(positionals[0], values.pipeline);
+    values.topic = spec.topics;
+    values.brokers = spec.brokers.join(',');
+    values.source = spec.dataset;
+    values.format = spec.format;
+    if (spec.group) values.group = spec.group;
+    if (spec.lake) values.lake = spec.lake;
+    values['flush-rows'] = String(spec.flush.rows);
+    values['flush-bytes'] = String(spec.flush.bytes);
+    values['flush-seconds'] = String(spec.flush.seconds);
+  } else if (values.pipeline !== undefined) {
+    throw new UserError('--pipeline names a pipeline cell of a notebook: kohort land NOTEBOOK.kohort --pipeline NAME');
   }
   const brokers = values.brokers ?? process.env['KAFKA_BROKERS'];
   if (!brokers) throw new UserError('--brokers is required (or set $KAFKA_BROKERS), e.g. --brokers 127.0.0.1:9092');
