@@ -106,6 +106,23 @@ export function bucketsSql(plan: Plan): string[] {
   ];
 }
 
+/** The join condition that finds the `bucket_lut` row `lut` of a traffic share in [0, 1). */
+export function bucketSlotSql(plan: Plan, share: string, lut: string): string {
+  return `${lut}.slot = CAST(floor(${share} * ${bucketSlots(plan)}) AS INTEGER)`;
+}
+
+/**
+ * Seconds from the window's start at which traffic share `share` is reached, given its
+ * `bucket_lut` row `lut`: the bucket's hour plus the share's position inside it. Rounding can
+ * leave the last bucket's end a hair below 1; shares there stay in the last hour.
+ */
+export function secondsAtShareSql(plan: Plan, share: string, lut: string): string {
+  const next = `${share} >= ${lut}.lo + ${lut}.width AND ${lut}.b + 1 < ${plan.days * 24}`;
+  return `least(${plan.days * 86400 - 1}, CAST(CASE WHEN ${next}
+          THEN (${lut}.b + 1) * 3600 + least(3599.999, (${share} - ${lut}.lo - ${lut}.width) / ${lut}.next_width * 3600)
+          ELSE ${lut}.b * 3600 + least(3599.999, greatest(0, ${share} - ${lut}.lo) / ${lut}.width * 3600) END AS BIGINT))`;
+}
+
 /** Slots of `bucket_lut`: a power of two, at least 32 per hour of the window. */
 function bucketSlots(plan: Plan): number {
   return 2 ** Math.ceil(Math.log2(plan.days * 24 * 32));
@@ -204,11 +221,9 @@ export function sessionsSql(plan: Plan): string {
     ), kept AS (
       SELECT *, CAST(least(n_events, ${plan.events} - (upto - n_events)) AS INTEGER) AS keep FROM cut WHERE upto - n_events < ${plan.events}
     ), placed AS (
-      SELECT kept.*, CAST(CASE WHEN tau >= bk.lo + bk.width
-          THEN (bk.b + 1) * 3600 + least(3599.999, (tau - bk.lo - bk.width) / bk.next_width * 3600)
-          ELSE bk.b * 3600 + least(3599.999, (tau - bk.lo) / bk.width * 3600) END AS BIGINT) AS t0,
+      SELECT kept.*, ${secondsAtShareSql(plan, 'tau', 'bk')} AS t0,
         CAST(ceil((v + 2.2) * gap) + 40 + nc AS BIGINT) AS duration
-      FROM kept JOIN bucket_lut bk ON bk.slot = CAST(floor(kept.tau * ${bucketSlots(plan)}) AS INTEGER)
+      FROM kept JOIN bucket_lut bk ON ${bucketSlotSql(plan, 'kept.tau', 'bk')}
     ), timed AS (
       SELECT *, t0 // 86400 AS dayno,
         least(t0, (t0 // 86400 + 1) * 86400 - duration - 1) AS t_start
