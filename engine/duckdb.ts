@@ -1,3 +1,4 @@
+import { duckdb } from '../dsl/index.js';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -122,7 +123,8 @@ function readableDirectories(dirs: string[]): string[] {
   return [...out];
 }
 
-function envInt(name: string): number | undefined {
+/** A positive whole number from the environment, or undefined when unset. */
+export function envInt(name: string): number | undefined {
   const v = process.env[name];
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
@@ -130,14 +132,14 @@ function envInt(name: string): number | undefined {
   return n;
 }
 
-/** A SQL string literal. */
+/** A SQL string literal, escaped by the one dialect that escapes everything kohort writes. */
 export function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
+  return duckdb.string(s);
 }
 
 /** A SQL identifier, always quoted. */
 export function sqlIdentifier(s: string): string {
-  return `"${s.replaceAll('"', '""')}"`;
+  return duckdb.identifier(s);
 }
 
 /** The message of an error DuckDB threw, as DuckDB wrote it (`Binder Error: …`). */
