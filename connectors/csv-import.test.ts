@@ -167,6 +167,23 @@ describe('bad rows', () => {
     expect(await readdir(join(lake, '_rejects', 'clicks'))).toEqual([basename(report.rejectsFile!)]);
   });
 
+  test('several files: rejects list each file and line; the same content twice is listed once', async () => {
+    const lake = freshLake();
+    const a = join(root, 'a.csv');
+    const b = join(root, 'b.csv');
+    const b2 = join(root, 'b-again.csv');
+    await writeFile(a, `${[rees46CsvHeader, lines[2], lines[1]].join('\n')}\n`);
+    await writeFile(b, `${[rees46CsvHeader, lines[1], lines[1], lines[7]].join('\n')}\n`);
+    await writeFile(b2, await readFile(b));
+    const report = await importCsv({ files: [a, b, b2], lake });
+    expect(report).toMatchObject({ rows: 3, rejected: 2 });
+    expect(report.rejectsFile).toMatch(/\/_rejects\/events\/a-and-2-more-[0-9a-f]{8}\.csv$/);
+    expect((await rejects(report.rejectsFile!)).map((r) => [r.file, r.line])).toEqual([
+      [a, 2],
+      [b, 4],
+    ]);
+  });
+
   test('line numbers stay exact in a file DuckDB reads in parallel chunks', async () => {
     const lake = freshLake();
     const file = join(root, 'big.csv');
@@ -233,7 +250,10 @@ describe('files that cannot be imported', () => {
     const e = await importCsv({ files: [latin1], lake: lakeLatin }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UserError);
     expect((e as UserError).message).toMatch(new RegExp(`^${latin1}:3: .*unicode`, 'i'));
-    for (const lake of [lakeCr, lakeLatin]) {
+    // A bad file among good ones: nothing of the call is published.
+    const lakeMixed = freshLake();
+    await expect(importCsv({ files: [sample, latin1], lake: lakeMixed })).rejects.toThrow(UserError);
+    for (const lake of [lakeCr, lakeLatin, lakeMixed]) {
       expect(await listPartitions(lake, 'events')).toEqual([]);
       await mkdir(lake, { recursive: true });
       expect(await readdir(lake)).not.toContain('events');

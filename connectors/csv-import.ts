@@ -63,8 +63,8 @@ interface Input {
  *
  * Bad rows never vanish: each goes to the rejects file with its exact line number and reason, and
  * the good rows of the file still land. A missing file, a wrong header or an unreadable encoding
- * is a `UserError` naming the path (and the line, when DuckDB gives one), before anything is
- * written for that file.
+ * is a `UserError` naming the path (and the line, when DuckDB gives one); every file is read and
+ * staged before any is published, so then nothing of the call reaches the lake.
  *
  * Re-importing is idempotent: output files are named after a SHA-256 of the input's bytes
  * (`csv-<stem>-<hash16>-<n>.parquet`), so importing the same content again (under any name)
@@ -87,6 +87,8 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
   const hashes: string[] = [];
   try {
     await connection.run('CREATE TEMP TABLE rejects (input INTEGER, file VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR)');
+    // Every file is read and staged before any is published: a file that cannot be read leaves the lake as it was.
+    const staged: { input: Input; hash: string; folders: string[] }[] = [];
     for (const [index, input] of inputs.entries()) {
       const progress = (rows: number, fraction: number) => options.onProgress?.({ file: input.path, rows, fraction });
       progress(0, 0);
@@ -98,18 +100,21 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
       const hash = await hashing.catch((e: unknown) => {
         throw new UserError(`cannot read: ${(e as Error).message}`, input.path);
       });
+      progress(written.rows + written.rejected, 1);
       if (hashes.includes(hash)) {
-        // The same content twice in one call: imported once.
-        progress(written.rows + written.rejected, 1);
+        // The same content twice in one call: imported (and its rejects listed) once.
+        await connection.run(`DELETE FROM rejects WHERE input = ${index}`);
         continue;
       }
       hashes.push(hash);
-      const published = await publishStaged(lake, source, written.folders, `csv-${stemOf(input.path)}-${hash}`, hash);
-      report.files.push(...published.files);
-      for (const p of published.partitions) partitions.add(p);
+      staged.push({ input, hash, folders: written.folders });
       report.rows += written.rows;
       report.rejected += written.rejected;
-      progress(written.rows + written.rejected, 1);
+    }
+    for (const { input, hash, folders } of staged) {
+      const published = await publishStaged(lake, source, folders, `csv-${stemOf(input.path)}-${hash}`, hash);
+      report.files.push(...published.files);
+      for (const p of published.partitions) partitions.add(p);
     }
     const rejectsFile = join(
       kohortFolder(lake, 'rejects'),
