@@ -7,7 +7,8 @@ import { SqlRandom } from './random.js';
  * so any thread count gives the same rows. The stages, each a table:
  *
  *   categories, brands, products, cat_lut (the catalogue; cat_lut draws a category by traffic share)
- *   buckets     the window's hours with their share of traffic (day and week cycles, trend)
+ *   buckets     the window's hours with their share of traffic (day and week cycles, trend);
+ *               bucket_lut finds the hour of a share
  *   customers   arrival, lifetime, activity, engagement, favourite category, user_id
  *   sessions    when (through buckets), views, carts, removals, purchases, focus categories, UUID;
  *               cut so that the sessions hold exactly `events` events
