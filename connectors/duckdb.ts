@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { UserError } from '../engine/user-error.js';
+import { envInt, sqlString } from '../engine/duckdb.js';
+
+export { sqlString };
 
 /** A private DuckDB for one import or generation run: no user SQL runs on it. */
 export interface ConnectorDb {
@@ -34,19 +36,6 @@ export async function openConnectorDb(tempDirectory: string, memoryLimit?: strin
       instance.closeSync();
     },
   };
-}
-
-function envInt(name: string): number | undefined {
-  const v = process.env[name];
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`$${name} must be a positive integer, not \`${v}\``);
-  return n;
-}
-
-/** A SQL string literal. */
-export function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
 }
 
 /**

@@ -30,8 +30,10 @@ export async function typeLines(page: Page, lines: readonly string[]): Promise<v
   for (const [i, line] of lines.entries()) {
     await page.keyboard.type(line, { delay: 5 });
     await page.keyboard.press('Escape');
-    // Lines are typed unindented: Monaco would carry an indent over to the next line.
-    if (i < lines.length - 1) await page.keyboard.press('Enter');
+    // Lines are typed unindented: Monaco would carry an indent over to the next line. The line break
+    // is inserted as text, not with Enter: on a loaded machine a completion list can open again after
+    // Escape, and Enter would accept it.
+    if (i < lines.length - 1) await page.keyboard.insertText('\n');
   }
 }
 
