@@ -379,7 +379,7 @@ describe('commands from other parts of kohort', () => {
   test('land and replay show their own usage through kohort help', async () => {
     const land = await kohort(['help', 'land']);
     expect(land.code).toBe(0);
-    expect(land.stdout.startsWith('kohort land --topic T')).toBe(true);
+    expect(land.stdout.startsWith('kohort land NOTEBOOK.kohort [--pipeline NAME]')).toBe(true);
     const replay = await kohort(['help', 'replay']);
     expect(replay.stdout.startsWith('kohort replay FILE.csv|LAKE')).toBe(true);
   });
