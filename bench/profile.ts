@@ -125,9 +125,9 @@ export async function benchProfile(opts: { lake: string; rounds?: number }): Pro
     const h = best(hand);
     const rows = `${a[0]!.toLocaleString('en-US')} customers; segments ${segments.map((s, i) => `${s} ${a[i + 1]!.toLocaleString('en-US')}`).join(', ')}`;
     return [
-      { name: 'profile+segments, compiled notebook', value: round(c), unit: 's', note: `best of ${rounds}; ${rows}` },
+      { name: 'profile+segments, compiled notebook', value: round(c), unit: 's', target: '< 3 s', ok: c < 3, note: `best of ${rounds}; ${rows}` },
       { name: 'profile+segments, hand-written single pass', value: round(h), unit: 's', note: `best of ${rounds}` },
-      { name: 'profile+segments, compiled / hand-written', value: round(c / h), unit: 'ratio' },
+      { name: 'profile+segments, compiled / hand-written', value: round(c / h), unit: 'ratio', target: '≤ 1.05', ok: c / h <= 1.05 },
     ];
   } finally {
     rmSync(workspace, { recursive: true, force: true });
