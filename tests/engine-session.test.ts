@@ -9,23 +9,8 @@ import { queryTable } from '../engine/query.js';
 import { NotebookSession } from '../engine/session.js';
 import { UserError } from '../engine/user-error.js';
 import type { CellValue } from '../engine/values.js';
+import { A, B, C, events } from './support/hand-events.js';
 
-// Ids past 2^53: a trip through a JS number would merge or change them.
-const A = '2053013555631882655';
-const B = '7';
-const C = '9007199254740993';
-
-// Hand-made events; the expectations below are computed by hand from these rows.
-const events = [
-  [A, '2019-10-01 10:00:00', 'view', 'apple', 100],
-  [A, '2019-10-02 08:00:00', 'view', 'apple', 100],
-  [A, '2019-10-02 11:00:00', 'purchase', 'apple', 100.5],
-  [A, '2019-10-03 09:00:00', 'purchase', 'samsung', 20],
-  [B, '2019-10-01 09:00:00', 'view', 'sony', 5],
-  [B, '2019-10-01 09:05:00', 'cart', 'sony', 5],
-  [C, '2019-10-03 12:00:00', 'view', null, 1.25],
-  [C, '2019-10-03 12:30:00', 'purchase', null, 1.25],
-] as const;
 
 const notebook = `--- markdown
 # Test notebook
