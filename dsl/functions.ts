@@ -67,7 +67,7 @@ export const functions: Readonly<Record<string, FunctionSignature>> = {
   stddev: { kind: 'aggregate', doc: 'Sample standard deviation of a number.', usage: 'stddev(number)', minArgs: 1, maxArgs: 1, result: unary(numeric, 'a number', 'number') },
   min: { kind: 'aggregate', doc: 'Smallest value.', usage: 'min(x)', minArgs: 1, maxArgs: 1, result: unary(any, 'a value', 'same') },
   max: { kind: 'aggregate', doc: 'Largest value.', usage: 'max(x)', minArgs: 1, maxArgs: 1, result: unary(any, 'a value', 'same') },
-  mode: { kind: 'aggregate', doc: 'Most frequent non-null value.', usage: 'mode(x)', minArgs: 1, maxArgs: 1, result: unary(any, 'a value', 'same') },
+  mode: { kind: 'aggregate', doc: 'Most frequent non-null value (ties go to the greatest value).', usage: 'mode(x)', minArgs: 1, maxArgs: 1, result: unary(any, 'a value', 'same') },
   first: { kind: 'aggregate', doc: "Value at the entity's earliest event (by the source's time; nulls skipped).", usage: 'first(x)', minArgs: 1, maxArgs: 1, result: unary(any, 'a value', 'same') },
   last: { kind: 'aggregate', doc: "Value at the entity's latest event (by the source's time; nulls skipped).", usage: 'last(x)', minArgs: 1, maxArgs: 1, result: unary(any, 'a value', 'same') },
 

@@ -83,10 +83,11 @@ metric last_seen = max(event_time)
 metric first_brand = first(brand)
 metric last_brand = last(brand)
 metric top_category = mode(split_part(category_code, ".", 1))
+metric favourite_brand = mode(brand)
 metric conversion = purchases / views
 metric aov = revenue / purchases
 metric inactive = days_since(last_seen)
-profile p = views, purchases, revenue, revenue_7d, early, first_brand, last_brand, top_category, conversion, aov, inactive
+profile p = views, purchases, revenue, revenue_7d, early, first_brand, last_brand, top_category, favourite_brand, conversion, aov, inactive
 profile d per day = views, purchases, revenue
 segment buyers = purchases > 0
 segment idle = not buyers and inactive > 7
@@ -101,6 +102,15 @@ describe('hand-computed fixtures', () => {
     expect(byUser['1']!.revenue_7d).toBe(50);
     expect(byUser['2']).toMatchObject({ views: '1', purchases: '0', revenue: 0, revenue_7d: 0, conversion: 0, aov: null, inactive: '0', first_brand: 'xiaomi' });
     expect(byUser['3']).toMatchObject({ views: '1', first_brand: null, conversion: 0, inactive: '30' });
+  });
+
+  it('mode: the most frequent non-null value, ties to the greatest', async () => {
+    const out = await run(notebook, 'p');
+    const byUser = Object.fromEntries(out.map((r) => [String(r.user_id), r]));
+    // User 1: apple twice, samsung twice (one NULL brand): a tie, so the greater value.
+    expect(byUser['1']!.favourite_brand).toBe('samsung');
+    expect(byUser['2']!.favourite_brand).toBe('xiaomi');
+    expect(byUser['3']!.favourite_brand).toBeNull();
   });
 
   it('as of a past date: later events do not exist, and customers first seen later are absent', async () => {
@@ -157,6 +167,17 @@ describe('the example notebooks over the real REES46 sample, against hand-writte
       const views = Number(e.views);
       expect(g.conversion).toBe(views === 0 ? null : Number(e.purchases) / views);
     }
+  });
+
+  it('mode agrees with a hand-written top value wherever it is unique', async () => {
+    const got = await run(customers, 'customer_profile', { lake: lake() });
+    const unique = await rows(`
+      WITH c AS (SELECT user_id, brand, count(*) AS n FROM ${events()} WHERE brand IS NOT NULL GROUP BY 1, 2),
+           top AS (SELECT user_id, max(n) AS n FROM c GROUP BY 1)
+      SELECT c.user_id, any_value(c.brand) AS brand FROM c JOIN top USING (user_id, n) GROUP BY 1 HAVING count(*) = 1`);
+    const byUser = new Map(got.map((r) => [r.user_id, r.favourite_brand]));
+    expect(unique.length).toBeGreaterThan(100);
+    for (const u of unique) expect(byUser.get(u.user_id)).toBe(u.brand);
   });
 
   it('browsers who never buy', async () => {

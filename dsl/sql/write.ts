@@ -139,12 +139,36 @@ class Writer {
   private scan(source: IRSource, grain: 'entity' | 'day'): string {
     const metrics = grain === 'entity' ? this.aggregateMetrics(source) : this.dailyMetrics(source);
     const key = this.q(source.key);
-    const columns = [key];
-    if (grain === 'day') columns.push(`${this.d.dayOf(this.q(source.time))} AS ${this.q('day')}`);
+    const keys = grain === 'day' ? [key, this.q('day')] : [key];
+    const keyColumns = grain === 'day' ? [key, `${this.d.dayOf(this.q(source.time))} AS ${this.q('day')}`] : [key];
     const ctx: EmitContext = { time: this.q(source.time) };
-    for (const m of metrics) columns.push(`${this.expr(m.expr, ctx).sql} AS ${this.q(m.name)}`);
-    const groupBy = grain === 'day' ? '1, 2' : '1';
-    return `SELECT\n${indent(columns.join(',\n'))}\nFROM ${this.q(source.name)}\nGROUP BY ${groupBy}`;
+    // `mode` is holistic: per customer it keeps a count of every value, which costs DuckDB far more
+    // than counting (customer, value) pairs once and keeping each customer's top pair. So each mode
+    // metric is its own two-level aggregate, joined to the one scan of all the others.
+    const isMode = (m: IRMetric) => m.expr.kind === 'aggregate' && m.expr.fn === 'mode' && !m.expr.distinct;
+    const modes = metrics.filter(isMode);
+    const columns = [...keyColumns];
+    for (const m of metrics) if (!isMode(m)) columns.push(`${this.expr(m.expr, ctx).sql} AS ${this.q(m.name)}`);
+    const groupBy = keys.map((_, i) => i + 1).join(', ');
+    const scan = `SELECT\n${indent(columns.join(',\n'))}\nFROM ${this.q(source.name)}\nGROUP BY ${groupBy}`;
+    if (modes.length === 0) return scan;
+
+    const joins = modes.map((m, i) => {
+      const agg = m.expr as Extract<IRExpr, { kind: 'aggregate' }>;
+      const value = this.expr(agg.args[0]!, ctx).sql;
+      const filter = agg.filter ? ` AND (${this.expr(agg.filter, ctx).sql})` : '';
+      const alias = `m${i + 1}`;
+      const counts = `SELECT ${[...keyColumns, `${value} AS v`, 'count(*) AS n'].join(', ')}\nFROM ${this.q(source.name)}\nWHERE ${value} IS NOT NULL${filter}\nGROUP BY ${[...keys, 'v'].map((_, j) => j + 1).join(', ')}`;
+      // Ties go to the greatest value, so the result does not depend on scan order.
+      const top = `SELECT ${keys.join(', ')}, arg_max(v, (n, v)) AS ${this.q(m.name)}\nFROM (\n${indent(counts)}\n)\nGROUP BY ${groupBy}`;
+      return { alias, sql: `LEFT JOIN (\n${indent(top)}\n) AS ${alias} USING (${keys.join(', ')})`, name: m.name };
+    });
+    // The columns in definition order, as the single scan would have them.
+    const ordered = [...keys.map((k) => `s.${k}`), ...metrics.map((m) => {
+      const j = joins.find((x) => x.name === m.name);
+      return j ? `${j.alias}.${this.q(m.name)}` : `s.${this.q(m.name)}`;
+    })];
+    return `SELECT\n${indent(ordered.join(',\n'))}\nFROM (\n${indent(scan)}\n) AS s\n${joins.map((j) => j.sql).join('\n')}`;
   }
 
   // --- definitions ----------------------------------------------------------------------------

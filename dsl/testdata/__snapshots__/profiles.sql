@@ -25,17 +25,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", "views"
 FROM "events__metrics"
@@ -53,17 +74,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", "carts"
 FROM "events__metrics"
@@ -81,17 +123,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", "purchases"
 FROM "events__metrics"
@@ -109,17 +172,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", "revenue"
 FROM "events__metrics"
@@ -137,17 +221,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", "sessions"
 FROM "events__metrics"
@@ -165,17 +270,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", "last_seen"
 FROM "events__metrics"
@@ -193,17 +319,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", "favourite_brand"
 FROM "events__metrics"
@@ -221,17 +368,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", "first_category"
 FROM "events__metrics"
@@ -249,17 +417,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", ("purchases" / NULLIF("views", 0)) AS "conversion"
 FROM "events__metrics"
@@ -277,17 +466,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT "user_id", ("revenue" / NULLIF("purchases", 0)) AS "aov"
 FROM "events__metrics"
@@ -305,17 +515,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT
   "user_id",
@@ -341,17 +572,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT
   "user_id",
@@ -372,17 +624,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT
   "user_id",
@@ -404,17 +677,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT
   "user_id",
@@ -435,17 +729,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT
   "user_id",
@@ -466,17 +781,38 @@ WITH
 ),
 "events__metrics" AS (
   SELECT
-    "user_id",
-    count(*) FILTER (WHERE "event_type" = 'view') AS "views",
-    count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
-    count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
-    coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
-    count(DISTINCT "user_session") AS "sessions",
-    max("event_time") AS "last_seen",
-    mode("brand") FILTER (WHERE "brand" IS NOT NULL) AS "favourite_brand",
-    arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
-  FROM "events"
-  GROUP BY 1
+    s."user_id",
+    s."views",
+    s."carts",
+    s."purchases",
+    s."revenue",
+    s."sessions",
+    s."last_seen",
+    m1."favourite_brand",
+    s."first_category"
+  FROM (
+    SELECT
+      "user_id",
+      count(*) FILTER (WHERE "event_type" = 'view') AS "views",
+      count(*) FILTER (WHERE "event_type" = 'cart') AS "carts",
+      count(*) FILTER (WHERE "event_type" = 'purchase') AS "purchases",
+      coalesce(sum("price") FILTER (WHERE "event_type" = 'purchase'), 0) AS "revenue",
+      count(DISTINCT "user_session") AS "sessions",
+      max("event_time") AS "last_seen",
+      arg_min("category_code", "event_time") FILTER (WHERE "category_code" IS NOT NULL) AS "first_category"
+    FROM "events"
+    GROUP BY 1
+  ) AS s
+  LEFT JOIN (
+    SELECT "user_id", arg_max(v, (n, v)) AS "favourite_brand"
+    FROM (
+      SELECT "user_id", "brand" AS v, count(*) AS n
+      FROM "events"
+      WHERE "brand" IS NOT NULL AND ("brand" IS NOT NULL)
+      GROUP BY 1, 2
+    )
+    GROUP BY 1
+  ) AS m1 USING ("user_id")
 )
 SELECT
   "user_id",
