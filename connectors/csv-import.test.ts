@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { sqlString } from '../engine/duckdb.js';
+import { useScratch } from '../tests/support/scratch.js';
 import { datasetGlob, listPartitions } from '../engine/lake.js';
 import { UserError } from '../engine/user-error.js';
 import { importCsv, type ImportProgress } from './csv-import.js';
@@ -10,27 +10,9 @@ import { rees46CsvHeader } from './rees46.js';
 
 const sample = join(import.meta.dirname, '..', 'tests', 'fixtures', 'rees46-2019-oct-sample.csv');
 
-let root: string;
-let instance: DuckDBInstance;
-let db: DuckDBConnection;
-let n = 0;
-const freshLake = () => join(root, `lake-${n++}`);
-const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'kohort-import-'));
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-});
-afterAll(async () => {
-  db.closeSync();
-  instance.closeSync();
-  await rm(root, { recursive: true, force: true });
-});
-
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(sql)).getRowObjectsJS();
-}
+const scratch = useScratch('kohort-import');
+const { freshLake, rows } = scratch;
+const q = sqlString;
 
 function scan(lake: string, source = 'events'): string {
   return `read_parquet(${q(datasetGlob(lake, source))}, hive_partitioning = true)`;
@@ -89,7 +71,7 @@ describe('the real REES46 sample', () => {
   test('importing the same content again replaces its files instead of doubling the data', async () => {
     const lake = freshLake();
     const first = await importCsv({ files: [sample], lake });
-    const copy = join(root, 'renamed.csv');
+    const copy = join(scratch.root, 'renamed.csv');
     await writeFile(copy, await readFile(sample));
     const again = await importCsv({ files: [sample], lake });
     const renamed = await importCsv({ files: [copy], lake });
@@ -130,7 +112,7 @@ describe('bad rows', () => {
 
   test('each rejected line is listed with its number and reason, and the good rows still land', async () => {
     const lake = freshLake();
-    const file = join(root, 'dirty.csv');
+    const file = join(scratch.root, 'dirty.csv');
     await writeFile(file, `${lines.join('\n')}\n`);
     const report = await importCsv({ files: [file], lake, source: 'clicks' });
     expect(report).toMatchObject({ source: 'clicks', rows: 4, rejected: 9, partitions: ['date=2019-10-02', 'date=2019-10-03'] });
@@ -169,9 +151,9 @@ describe('bad rows', () => {
 
   test('several files: rejects list each file and line; the same content twice is listed once', async () => {
     const lake = freshLake();
-    const a = join(root, 'a.csv');
-    const b = join(root, 'b.csv');
-    const b2 = join(root, 'b-again.csv');
+    const a = join(scratch.root, 'a.csv');
+    const b = join(scratch.root, 'b.csv');
+    const b2 = join(scratch.root, 'b-again.csv');
     await writeFile(a, `${[rees46CsvHeader, lines[2], lines[1]].join('\n')}\n`);
     await writeFile(b, `${[rees46CsvHeader, lines[1], lines[1], lines[7]].join('\n')}\n`);
     await writeFile(b2, await readFile(b));
@@ -186,10 +168,10 @@ describe('bad rows', () => {
 
   test('line numbers stay exact in a file DuckDB reads in parallel chunks', async () => {
     const lake = freshLake();
-    const file = join(root, 'big.csv');
+    const file = join(scratch.root, 'big.csv');
     const total = 400_000; // ~55 MB: several of DuckDB's CSV buffers, read by both threads
     const badLines = [2, 3, 77_777, 123_457, 250_001, 399_999, total + 1];
-    await db.run(`COPY (
+    await scratch.db.run(`COPY (
         SELECT CASE WHEN i + 2 IN (${badLines.join(', ')})
           THEN '2019-10-05 12:00:00 UTC,view,' || (i + 2) || ',2053013555631882655,,,-1,1,s'
           ELSE strftime(TIMESTAMP '2019-10-01' + to_seconds(i * 6), '%Y-%m-%d %H:%M:%S') || ' UTC,view,' || (i + 2) ||
@@ -223,13 +205,13 @@ describe('files that cannot be imported', () => {
   }
 
   test('a missing file, a folder, an empty file and a wrong header name the path', async () => {
-    const missing = join(root, 'nope.csv');
+    const missing = join(scratch.root, 'nope.csv');
     expect((await refusal([sample, missing])).message).toBe(`${missing}: no such file`);
-    expect((await refusal([root])).message).toBe(`${root}: is a folder, not a CSV file`);
-    const empty = join(root, 'empty.csv');
+    expect((await refusal([scratch.root])).message).toBe(`${scratch.root}: is a folder, not a CSV file`);
+    const empty = join(scratch.root, 'empty.csv');
     await writeFile(empty, '');
     expect((await refusal([empty])).message).toMatch(new RegExp(`^${empty}: empty file`));
-    const other = join(root, 'other.csv');
+    const other = join(scratch.root, 'other.csv');
     await writeFile(other, 'user_id,amount\n1,2\n');
     expect((await refusal([other])).message).toBe(
       `${other}: not a REES46 CSV file: the header is \`user_id,amount\`, expected \`${rees46CsvHeader}\``,
@@ -240,11 +222,11 @@ describe('files that cannot be imported', () => {
 
   test('a stray carriage return or invalid UTF-8 names the line; nothing is published', async () => {
     const good = '2019-10-02 10:00:00 UTC,view,1,2,,,1,5,s';
-    const cr = join(root, 'cr.csv');
+    const cr = join(scratch.root, 'cr.csv');
     await writeFile(cr, `${rees46CsvHeader}\n${good}\n${good}\r\n${good}\n`);
     const lakeCr = freshLake();
     await expect(importCsv({ files: [cr], lake: lakeCr })).rejects.toThrow(`${cr}:3: a carriage return`);
-    const latin1 = join(root, 'latin1.csv');
+    const latin1 = join(scratch.root, 'latin1.csv');
     await writeFile(latin1, Buffer.concat([Buffer.from(`${rees46CsvHeader}\n${good}\n`), Buffer.from('2019-10-02 10:00:00 UTC,view,1,2,,caf\xe9,1,5,s\n', 'latin1')]));
     const lakeLatin = freshLake();
     const e = await importCsv({ files: [latin1], lake: lakeLatin }).catch((x: unknown) => x);

@@ -1,36 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { sqlString } from '../../engine/duckdb.js';
+import { useScratch } from '../../tests/support/scratch.js';
 import { datasetGlob, listPartitions } from '../../engine/lake.js';
 import { UserError } from '../../engine/user-error.js';
 import { buildCatalog } from './catalog.js';
 import { generateEvents, type GenerateReport } from './generate.js';
 import { idRanges } from './model.js';
 
-let root: string;
-let instance: DuckDBInstance;
-let db: DuckDBConnection;
-let n = 0;
-const freshLake = () => join(root, `lake-${n++}`);
-const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'kohort-generate-'));
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-});
-afterAll(async () => {
-  db.closeSync();
-  instance.closeSync();
-  await rm(root, { recursive: true, force: true });
-});
-
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(sql)).getRowObjectsJS();
-}
+const scratch = useScratch('kohort-generate');
+const { freshLake, rows } = scratch;
+const q = sqlString;
 async function one(sql: string): Promise<Record<string, unknown>> {
   return (await rows(sql))[0]!;
 }
@@ -81,7 +63,7 @@ describe('a generated month (200k events)', () => {
   beforeAll(async () => {
     lake = freshLake();
     report = await generateEvents({ events: 200_000, seed: 1, lake, onProgress: (p) => progress.push(p) });
-    await db.run(`CREATE OR REPLACE VIEW ev AS SELECT * FROM ${events()}`);
+    await scratch.db.run(`CREATE OR REPLACE VIEW ev AS SELECT * FROM ${events()}`);
   });
 
   test('exactly the events asked for, one file per day, progress up to the total', async () => {
@@ -270,7 +252,7 @@ describe('options', () => {
     await generateEvents({ events: 5_000, seed: 1, lake });
     const imported = join(lake, 'events', 'date=2019-10-05', 'csv-import-0123456789abcdef-0.parquet');
     await mkdir(join(lake, 'events', 'date=2019-10-05'), { recursive: true });
-    await db.run(`COPY (SELECT * EXCLUDE (date) FROM ${scan(lake)} LIMIT 3) TO ${q(imported)} (FORMAT parquet)`);
+    await scratch.db.run(`COPY (SELECT * EXCLUDE (date) FROM ${scan(lake)} LIMIT 3) TO ${q(imported)} (FORMAT parquet)`);
     const second = await generateEvents({ events: 4_000, seed: 2, lake, days: 10 });
     const files = (await listPartitions(lake, 'events')).flatMap((p) => p.files).sort();
     expect(files).toEqual([...second.files, imported].sort());

@@ -202,31 +202,15 @@ class Validity {
   }
 }
 
-function numberBuilder<T extends DataType>(type: T, Array: NumberArrayClass, capacity: number, convert: (v: DuckDBValue) => number): ColumnBuilder {
-  let values = new Array(capacity);
-  const validity = new Validity(capacity);
-  return {
-    type,
-    append(vector, from, count, at) {
-      for (let i = 0; i < count; i++) {
-        const v = vector.getItem(from + i);
-        if (v === null) validity.nulls++;
-        else {
-          values[at + i] = convert(v);
-          validity.valid(at + i);
-        }
-      }
-    },
-    finish(length) {
-      const data = makeData({ type, length, data: values.subarray(0, length), ...validity.take(length) } as never) as Data;
-      values = new Array(capacity);
-      return data;
-    },
-  };
-}
+/** Values of a fixed-width column: one typed array per batch (numbers, or bigints for 64-bit types). */
+type FixedArray = NumberArray | BigInt64Array | BigUint64Array;
 
-function bigintBuilder<T extends DataType>(type: T, unsigned: boolean, capacity: number, convert: (v: DuckDBValue) => bigint): ColumnBuilder {
-  const make = () => (unsigned ? new BigUint64Array(capacity) : new BigInt64Array(capacity));
+function fixedBuilder<T extends DataType, V extends number | bigint>(
+  type: T,
+  make: () => FixedArray & { [i: number]: V },
+  convert: (v: DuckDBValue) => V,
+  capacity: number,
+): ColumnBuilder {
   let values = make();
   const validity = new Validity(capacity);
   return {
@@ -247,6 +231,14 @@ function bigintBuilder<T extends DataType>(type: T, unsigned: boolean, capacity:
       return data;
     },
   };
+}
+
+function numberBuilder<T extends DataType>(type: T, Array: NumberArrayClass, capacity: number, convert: (v: DuckDBValue) => number): ColumnBuilder {
+  return fixedBuilder(type, () => new Array(capacity) as NumberArray & { [i: number]: number }, convert, capacity);
+}
+
+function bigintBuilder<T extends DataType>(type: T, unsigned: boolean, capacity: number, convert: (v: DuckDBValue) => bigint): ColumnBuilder {
+  return fixedBuilder(type, () => (unsigned ? new BigUint64Array(capacity) : new BigInt64Array(capacity)), convert, capacity);
 }
 
 function boolBuilder(capacity: number): ColumnBuilder {
