@@ -2,7 +2,7 @@ import type { Diagnostic, Range } from './diagnostics.js';
 import type { SchemaCatalog, SourceRequest } from './schema.js';
 
 /** The kinds of named things a notebook defines. Each is addressable by `--cell NAME`. */
-export type DefinitionKind = 'source' | 'metric' | 'profile' | 'segment' | 'query' | 'plot' | 'pipeline' | 'sql';
+export type DefinitionKind = 'source' | 'metric' | 'profile' | 'segment' | 'query' | 'plot' | 'pipeline' | 'schedule' | 'destination' | 'sql';
 
 export interface CompileOptions {
   /** Shown in diagnostics; also the base for relative paths when `baseDir` is absent. */
@@ -15,6 +15,11 @@ export interface CompileOptions {
   schemas?: SchemaCatalog;
   /** Overrides the notebook's as-of time: an ISO date or timestamp, e.g. `2019-10-15` or `2019-10-15 12:00:00`. */
   asOf?: string;
+  /**
+   * The notebook's id in the lake's history (`_kohort/…`): snapshots and segment membership of
+   * its runs live under it. Default: the file's base name without `.kohort`.
+   */
+  notebook?: string;
 }
 
 /** A chart a plot cell asks for; the workbench renders it with Observable Plot. */
@@ -64,6 +69,8 @@ export interface CompiledCell {
   select?: string;
   plot?: PlotSpec;
   pipeline?: PipelineSpec;
+  schedule?: ScheduleSpec;
+  destination?: DestinationSpec;
   /** The source whose customers a metric, profile, segment or entity query is about. */
   source?: string;
   /** For source cells: the customer key and event-time columns. */
@@ -85,6 +92,36 @@ export interface PipelineSpec {
   group?: string;
   /** A file is written when any limit is reached. */
   flush: { rows: number; bytes: number; seconds: number };
+}
+
+/** When a schedule cell runs its notebook, and what it refreshes. Defaults are filled in. */
+export interface ScheduleSpec {
+  trigger:
+    | { kind: 'cron'; expression: string; timezone: string }
+    | { kind: 'every'; seconds: number }
+    /** New files landed in any of these sources' lake datasets (source cell names). */
+    | { kind: 'data'; sources: string[] };
+  /** Cells to refresh (with what they depend on, in dependency order); empty: the whole notebook. */
+  refresh: string[];
+  /** Runs missed while no server was up: run once at start (`run-once`), or `skip` them. */
+  missed: 'run-once' | 'skip';
+  /** Attempts after a failed one, waiting `backoffSeconds`, doubled each time. */
+  retries: number;
+  backoffSeconds: number;
+}
+
+/** Where a destination cell sends segment changes. Defaults are filled in. */
+export interface DestinationSpec {
+  kind: 'webhook';
+  url: string;
+  /** Segments whose joined/left members are sent after each refresh. */
+  segments: string[];
+  /** Environment variable holding the HMAC-SHA256 signing secret, when given. */
+  secretEnv?: string;
+  /** Members per request. */
+  batch: number;
+  /** Attempts after a failed delivery, with exponential backoff. */
+  retries: number;
 }
 
 export interface CompiledNotebook {
