@@ -16,6 +16,7 @@ const handlers: Record<string, () => Promise<Handler>> = {
   import: async () => (await import('./data.js')).importCommand,
   generate: async () => (await import('./data.js')).generateCommand,
   serve: async () => (await import('./serve.js')).serveCommand,
+  export: async () => (await import('./export.js')).exportCommand,
 };
 
 /** Commands that parse their own arguments, from the connectors. */

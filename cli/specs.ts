@@ -46,6 +46,26 @@ export const commandSpecs: CommandSpec[] = [
       'Environment: KOHORT_MEMORY_LIMIT (e.g. 8GB) and KOHORT_THREADS size DuckDB.',
   },
   {
+    name: 'export',
+    summary: 'write a segment’s members to CSV, Parquet or JSON, with its definition hash, as-of time and data version',
+    args: 'NOTEBOOK',
+    positionals: [1, 1],
+    options: {
+      segment: { type: 'string', value: 'NAME', help: 'the segment to export (required)' },
+      format: { type: 'string', value: 'csv|parquet|json', help: 'file format (default: from --out’s extension, else csv)' },
+      out: { type: 'string', value: 'FILE', help: 'where to write (required; replaced if it exists)' },
+      lake,
+      'as-of': asOf,
+    },
+    details:
+      'Writes the members with the segment’s columns (the key and the metrics its rule reads); ids keep every digit.\n' +
+      'The metadata (notebook, segment, definition hash, as-of time, data version = the lake files read):\n' +
+      '  parquet: key/value metadata `kohort` (JSON) and `kohort.definition_hash`, `kohort.as_of`, `kohort.data_version`;\n' +
+      '  json: one object {"kohort": metadata, "members": [...]};\n' +
+      '  csv: beside the file, as FILE.meta.json.\n' +
+      'DuckDB writes the file itself, so a 3M-member export needs no more memory than a run.',
+  },
+  {
     name: 'import',
     summary: 'import CSV behaviour events into the lake',
     args: 'FILE.csv...',

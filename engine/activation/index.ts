@@ -1,0 +1,8 @@
+/**
+ * Activation: handing segments to the systems that act on them — exports of members with their
+ * provenance, webhook deliveries of who joined and left, and membership lookups.
+ */
+export { definitionHash, keyColumnOf, sourcesOf, withDependencies } from './definition-hash.js';
+export { readDataVersion, type DataVersion } from './lake-files.js';
+export { exportFormats, placeExport, sidecarPath, writeExport, type ExportFormat, type ExportMeta, type ExportRequest, type WrittenExport } from './export.js';
+export { exportSegment } from './export-segment.js';
