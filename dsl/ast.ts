@@ -102,13 +102,52 @@ export interface PlotDefinition extends Broken {
   range: Range;
 }
 
+/**
+ * One `word value` setting as written, checked by the checker: `brokers "…"`, `secret env "X"`,
+ * `format json`, `refresh a, b`, `flush 5 seconds`, `retries 3`.
+ */
+export interface Setting {
+  clause: Name;
+  /** `env` in `secret env "X"`. */
+  qualifier?: Name;
+  text?: string;
+  names?: Name[];
+  amounts?: { amount: number; unit?: Name; range: Range }[];
+  range: Range;
+}
+
 export interface PipelineDefinition extends Broken {
   kind: 'pipeline';
   name: Name;
   connector: Name;
   topics: { value: string; range: Range }[];
-  /** Clauses as written, checked by the checker: `brokers "…"`, `format json`, `flush 5 seconds`. */
-  clauses: { clause: Name; text?: string; word?: Name; amounts?: { amount: number; unit: Name }[]; range: Range }[];
+  clauses: Setting[];
+  range: Range;
+}
+
+export interface ScheduleDefinition extends Broken {
+  kind: 'schedule';
+  name: Name;
+  /** `cron`, `every` or `on` (`on new data in …`). */
+  trigger: Name;
+  /** The cron expression. */
+  text?: { value: string; range: Range };
+  /** `every 2 hours`. */
+  every?: { amount: number; unit: Name; range: Range };
+  /** The two words after `on` (`new data`), and the sources named after `in`. */
+  words?: Name[];
+  sources?: Name[];
+  clauses: Setting[];
+  range: Range;
+}
+
+export interface DestinationDefinition extends Broken {
+  kind: 'destination';
+  name: Name;
+  /** `webhook`. */
+  destinationKind: Name;
+  target: { value: string; range: Range };
+  clauses: Setting[];
   range: Range;
 }
 
@@ -131,7 +170,9 @@ export type Definition =
   | SegmentDefinition
   | QueryDefinition
   | PlotDefinition
-  | PipelineDefinition;
+  | PipelineDefinition
+  | ScheduleDefinition
+  | DestinationDefinition;
 
 export type Statement = Definition | AsOfDefinition;
 

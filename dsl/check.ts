@@ -4,6 +4,7 @@ import { dedupe, diagnostic, type Diagnostic, type Range } from './diagnostics.j
 import type { IRAsOf, IRDefinition, IRExpr, IRMetric, IRNotebook, IRQuery, IRQueryInput, IRSource } from './ir.js';
 import type { SchemaCatalog, ValueType } from './schema.js';
 import { suggest } from './suggest.js';
+import { checkDestination, checkSchedule, type OperationScope } from './check-operations.js';
 import { referencedNames } from './sql-references.js';
 
 /** A definition with the notebook cell it sits in. */
@@ -184,6 +185,10 @@ class Checker implements NameResolver {
         return this.checkPlot(node);
       case 'pipeline':
         return this.checkPipeline(node);
+      case 'schedule':
+        return checkSchedule(node, this.operationScope);
+      case 'destination':
+        return checkDestination(node, this.operationScope);
       case 'sql':
         return this.checkSql(node);
     }
@@ -661,6 +666,19 @@ class Checker implements NameResolver {
     return spec;
   }
 
+  private readonly operationScope: OperationScope = {
+    report: (d) => this.report(d),
+    lookup: (name) => {
+      const def = this.defs.get(name.toLowerCase());
+      return def ? { name: def.node.name.text, kind: def.node.kind } : undefined;
+    },
+    names: () => [...this.defs.values()].map((d) => d.node.name.text),
+    sourceKind: (name) => {
+      const def = this.defs.get(name.toLowerCase());
+      return def?.node.kind === 'source' ? def.node.location.kind : undefined;
+    },
+  };
+
   private checkPipeline(node: ast.PipelineDefinition): IRDefinition | undefined {
     let failed = false;
     const fail = (message: string, range: Range, hints?: string[]) => {
@@ -687,14 +705,14 @@ class Checker implements NameResolver {
           break;
         }
         case 'format': {
-          const f = c.word?.text.toLowerCase();
+          const f = c.names?.length === 1 ? c.names[0]!.text.toLowerCase() : undefined;
           if (f === 'json' || f === 'csv') spec.format = f;
           else fail('format is json or csv (REES46 lines)', c.range);
           break;
         }
         case 'into':
-          if (!c.word) fail('`into` names the source the events land in, e.g. into events', c.range);
-          else spec.source = c.word.text;
+          if (c.names?.length !== 1) fail('`into` names the source the events land in, e.g. into events', c.range);
+          else spec.source = c.names[0]!.text;
           break;
         case 'lake':
           spec.lake = needText('a path or an hdfs:// URL');
@@ -708,7 +726,11 @@ class Checker implements NameResolver {
             fail('flush takes limits such as `flush 50000 rows, 64 mb, 2 seconds`', c.range);
             break;
           }
-          for (const { amount, unit } of c.amounts) {
+          for (const { amount, unit, range } of c.amounts) {
+            if (!unit) {
+              fail('a flush limit needs a unit: rows, bytes, kb, mb, gb, seconds or ms', range);
+              continue;
+            }
             const u = unit.text.toLowerCase();
             const scale: Record<string, ['rows' | 'bytes' | 'seconds', number]> = {
               rows: ['rows', 1], row: ['rows', 1], bytes: ['bytes', 1], kb: ['bytes', 1024], mb: ['bytes', 1024 ** 2], gb: ['bytes', 1024 ** 3],

@@ -196,6 +196,8 @@ function compileUnsafe(text: string, options: CompileOptions, dialect: Dialect):
       const { connector, topics, brokers, format, dataset, lake: pipelineLake, group, flush } = ir;
       cell.pipeline = { connector, topics, brokers, format, dataset, ...(pipelineLake !== undefined ? { lake: pipelineLake } : {}), ...(group !== undefined ? { group } : {}), flush };
     }
+    if (ir?.kind === 'schedule') cell.schedule = ir.spec;
+    if (ir?.kind === 'destination') cell.destination = ir.spec;
     cells.push(cell);
   }
   cells.sort((a, b) => a.range.start.offset - b.range.start.offset);

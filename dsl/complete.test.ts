@@ -72,6 +72,17 @@ describe('completion', () => {
     expect(labels('plot p = bar q (x = |')).toEqual(['brand', 'n']);
   });
 
+  it('schedules and destinations offer their triggers, settings and cells', () => {
+    expect(labels('schedule s = |')).toEqual(['cron', 'every', 'on']);
+    expect(labels('schedule s = every 2 |')).toContain('hours');
+    expect(labels('schedule s = on new data in |')).toEqual(['events']);
+    expect(labels('schedule s = cron "0 3 * * *" |')).toEqual(['timezone', 'refresh', 'missed', 'retries', 'backoff']);
+    expect(labels('schedule s = cron "0 3 * * *" missed |')).toEqual(['once', 'skip']);
+    expect(labels('destination d = |')).toEqual(['webhook']);
+    expect(labels('destination d = webhook "https://x" |')).toEqual(['segments', 'secret', 'batch', 'retries']);
+    expect(labels('destination d = webhook "https://x" secret |')).toEqual(['env']);
+  });
+
   it('pipelines offer their clauses, formats and sources', () => {
     expect(labels('pipeline p = |')).toEqual(['kafka']);
     expect(labels('pipeline p = kafka "t" |')).toEqual(['brokers', 'format', 'into', 'lake', 'group', 'flush']);

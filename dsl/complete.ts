@@ -26,7 +26,7 @@ export interface Completions {
   to: number;
 }
 
-const statementKeywords = ['source', 'metric', 'profile', 'segment', 'query', 'plot', 'pipeline', 'as of'];
+const statementKeywords = ['source', 'metric', 'profile', 'segment', 'query', 'plot', 'pipeline', 'schedule', 'destination', 'as of'];
 const afterOperand = ['and', 'or', 'not', 'between', 'in', 'is null', 'is not null', 'starts with', 'ends with', 'contains'];
 const expressionStart = ['not', 'case', 'true', 'false', 'null', 'date', 'timestamp'];
 const aggregates = Object.entries(functions).filter(([, f]) => f.kind === 'aggregate').map(([n]) => n);
@@ -128,6 +128,26 @@ function statementItems(st: IToken[], scope: Scope): CompletionItem[] {
     if (is(last, t.Identifier) && word(last) === 'format') return keywords(softKeywords.pipelineFormats);
     if (is(last, t.NumberLiteral)) return keywords(softKeywords.flushUnits, 'unit');
     if (is(last, t.StringLiteral) || (is(last, t.Identifier) && body.length > 2)) return keywords(softKeywords.pipelineClauses);
+    return [];
+  }
+
+  if (kind === t.Schedule) {
+    if (body.length === 0) return keywords(['cron', 'every', 'on']);
+    if (is(last, t.In) || (is(last, t.Comma) && st.some((x) => x.tokenType === t.In) && !body.some((b) => word(b) === 'refresh'))) return scope.relations(['source']);
+    if (word(last) === 'on') return keywords(['new']);
+    if (word(last) === 'new') return keywords(['data']);
+    if (word(last) === 'missed') return keywords(softKeywords.missedPolicies);
+    if (word(last) === 'refresh' || (is(last, t.Comma) && body.some((b) => word(b) === 'refresh'))) return scope.relations(['profile', 'segment', 'query', 'plot', 'sql']);
+    if (is(last, t.NumberLiteral)) return word(body[body.length - 2]) === 'retries' ? [] : keywords(softKeywords.units, 'unit');
+    if (body.length >= 2) return keywords(softKeywords.scheduleClauses);
+    return [];
+  }
+
+  if (kind === t.Destination) {
+    if (body.length === 0) return keywords(softKeywords.destinationKinds);
+    if (word(last) === 'segments' || (is(last, t.Comma) && body.some((b) => word(b) === 'segments'))) return scope.relations(['segment']);
+    if (word(last) === 'secret') return keywords(['env']);
+    if (body.length >= 2 && !is(last, t.NumberLiteral) && word(last) !== 'batch' && word(last) !== 'retries' && word(last) !== 'env') return keywords(softKeywords.destinationClauses);
     return [];
   }
 

@@ -23,6 +23,8 @@ export type StatementCstChildren = {
   queryDefinition?: QueryDefinitionCstNode[];
   plotDefinition?: PlotDefinitionCstNode[];
   pipelineDefinition?: PipelineDefinitionCstNode[];
+  scheduleDefinition?: ScheduleDefinitionCstNode[];
+  destinationDefinition?: DestinationDefinitionCstNode[];
   asOfDefinition?: AsOfDefinitionCstNode[];
 };
 
@@ -159,21 +161,65 @@ export type PipelineDefinitionCstChildren = {
   connector: IToken[];
   topics: IToken[];
   Comma?: IToken[];
-  pipelineClause?: PipelineClauseCstNode[];
+  settingClause?: SettingClauseCstNode[];
 };
 
-export interface PipelineClauseCstNode extends CstNode {
-  name: "pipelineClause";
-  children: PipelineClauseCstChildren;
+export interface ScheduleDefinitionCstNode extends CstNode {
+  name: "scheduleDefinition";
+  children: ScheduleDefinitionCstChildren;
 }
 
-export type PipelineClauseCstChildren = {
-  clause?: (IToken)[];
+export type ScheduleDefinitionCstChildren = {
+  Schedule: IToken[];
+  name: NameCstNode[];
+  Equals: IToken[];
+  scheduleTrigger: ScheduleTriggerCstNode[];
+  settingClause?: SettingClauseCstNode[];
+};
+
+export interface ScheduleTriggerCstNode extends CstNode {
+  name: "scheduleTrigger";
+  children: ScheduleTriggerCstChildren;
+}
+
+export type ScheduleTriggerCstChildren = {
+  trigger: IToken[];
   text?: IToken[];
-  word?: NameCstNode[];
+  amount?: IToken[];
+  unit?: IToken[];
+  words?: (IToken)[];
+  In?: IToken[];
+  sources?: NameCstNode[];
+  Comma?: IToken[];
+};
+
+export interface DestinationDefinitionCstNode extends CstNode {
+  name: "destinationDefinition";
+  children: DestinationDefinitionCstChildren;
+}
+
+export type DestinationDefinitionCstChildren = {
+  Destination: IToken[];
+  name: NameCstNode[];
+  Equals: IToken[];
+  kind: IToken[];
+  target: IToken[];
+  settingClause?: SettingClauseCstNode[];
+};
+
+export interface SettingClauseCstNode extends CstNode {
+  name: "settingClause";
+  children: SettingClauseCstChildren;
+}
+
+export type SettingClauseCstChildren = {
+  clause?: (IToken)[];
+  qualifier?: IToken[];
+  text?: IToken[];
+  names?: NameCstNode[];
+  Comma?: (IToken)[];
   amounts?: IToken[];
   units?: IToken[];
-  Comma?: IToken[];
 };
 
 export interface AsOfDefinitionCstNode extends CstNode {
@@ -407,7 +453,10 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   orderItem(children: OrderItemCstChildren, param?: IN): OUT;
   plotDefinition(children: PlotDefinitionCstChildren, param?: IN): OUT;
   pipelineDefinition(children: PipelineDefinitionCstChildren, param?: IN): OUT;
-  pipelineClause(children: PipelineClauseCstChildren, param?: IN): OUT;
+  scheduleDefinition(children: ScheduleDefinitionCstChildren, param?: IN): OUT;
+  scheduleTrigger(children: ScheduleTriggerCstChildren, param?: IN): OUT;
+  destinationDefinition(children: DestinationDefinitionCstChildren, param?: IN): OUT;
+  settingClause(children: SettingClauseCstChildren, param?: IN): OUT;
   asOfDefinition(children: AsOfDefinitionCstChildren, param?: IN): OUT;
   fromClause(children: FromClauseCstChildren, param?: IN): OUT;
   whereClause(children: WhereClauseCstChildren, param?: IN): OUT;

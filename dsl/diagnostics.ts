@@ -42,6 +42,8 @@ export const diagnosticCodes = {
   'wrong-cell-kind': 'error',
   'sql-cell-empty': 'error',
   'invalid-pipeline': 'error',
+  'invalid-schedule': 'error',
+  'invalid-destination': 'error',
   'missing-schema': 'warning',
   'unused-definition': 'info',
   'internal-error': 'error',

@@ -18,7 +18,8 @@ export {
   type Range,
   type Severity,
 } from './diagnostics.js';
-export type { CompileOptions, CompiledCell, CompiledNotebook, DefinitionKind, PipelineSpec, PlotSpec, Relation } from './compiled.js';
+export type { CompileOptions, CompiledCell, CompiledNotebook, DefinitionKind, DestinationSpec, PipelineSpec, PlotSpec, Relation, ScheduleSpec } from './compiled.js';
+export { notebookId, snapshotsDir, dailyDir, membershipFile } from './history-paths.js';
 export type { ColumnSchema, SchemaCatalog, SourceLocation, SourceRequest, SourceSchema, ValueType } from './schema.js';
 export { functions, type FunctionSignature } from './functions.js';
 export { suggest } from './suggest.js';

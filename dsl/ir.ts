@@ -1,6 +1,6 @@
 import type { Range } from './diagnostics.js';
 import type { ColumnSchema, SourceLocation, ValueType } from './schema.js';
-import type { PlotSpec } from './compiled.js';
+import type { DestinationSpec, PlotSpec, ScheduleSpec } from './compiled.js';
 import type { TimeUnit } from './ast.js';
 
 /**
@@ -129,6 +129,22 @@ export interface IRPipeline {
   range: Range;
 }
 
+/** A schedule: when the notebook runs and what it refreshes, checked (see `ScheduleSpec`). */
+export interface IRSchedule {
+  name: string;
+  spec: ScheduleSpec;
+  dependsOn: string[];
+  range: Range;
+}
+
+/** A destination segment changes are sent to, checked (see `DestinationSpec`). */
+export interface IRDestination {
+  name: string;
+  spec: DestinationSpec;
+  dependsOn: string[];
+  range: Range;
+}
+
 export interface IRSqlCell {
   name: string;
   sql: string;
@@ -146,6 +162,8 @@ export type IRDefinition =
   | ({ kind: 'query' } & IRQuery)
   | ({ kind: 'plot' } & IRPlot)
   | ({ kind: 'pipeline' } & IRPipeline)
+  | ({ kind: 'schedule' } & IRSchedule)
+  | ({ kind: 'destination' } & IRDestination)
   | ({ kind: 'sql' } & IRSqlCell);
 
 export interface IRNotebook {

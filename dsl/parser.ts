@@ -31,10 +31,20 @@ function found(token: IToken): string {
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected, actual }) => `expected ${tokenLabel(expected)} but found ${found(actual)}`,
   buildNotAllInputParsedMessage: ({ firstRedundant }) =>
-    `unexpected ${found(firstRedundant)}; a definition starts with source, metric, profile, segment, query, plot, pipeline or as of`,
+    `unexpected ${found(firstRedundant)}; a definition starts with source, metric, profile, segment, query, plot, pipeline, schedule, destination or as of`,
   buildNoViableAltMessage: ({ actual, ruleName }) => `expected ${describeRule(ruleName)} but found ${found(actual[0]!)}`,
   buildEarlyExitMessage: ({ actual, ruleName }) => `expected ${describeRule(ruleName)} but found ${found(actual[0]!)}`,
 };
+
+/** Words a number in a setting takes as its unit (`2 seconds`, `64 mb`); any other word starts the next setting. */
+const unitWords = new Set<string>([...t.softKeywords.units, ...t.softKeywords.flushUnits, 'second', 'row', 'byte', 'month', 'months']);
+function isUnitWord(image: string | undefined): boolean {
+  return image !== undefined && unitWords.has(image.toLowerCase());
+}
+
+function startsValue(type: TokenType): boolean {
+  return type === t.StringLiteral || type === t.NumberLiteral || type === t.Identifier || type === t.QuotedIdentifier;
+}
 
 const expressionRules = ['expression', 'andExpression', 'notExpression', 'predicate', 'additive', 'multiplicative', 'unary', 'atom'];
 
@@ -42,7 +52,7 @@ function describeRule(rule: string): string {
   if (expressionRules.includes(rule)) return 'an expression';
   const names: Record<string, string> = {
     program: 'a definition',
-    statement: 'a definition (source, metric, profile, segment, query, plot, pipeline or as of)',
+    statement: 'a definition (source, metric, profile, segment, query, plot, pipeline, schedule, destination or as of)',
     window: 'a window (`last 30 days`, or `between date "…" and date "…"`)',
     name: 'a name',
     profileDefinition: 'a list of metrics',
@@ -75,6 +85,8 @@ export class KohortParser extends CstParser {
       { ALT: () => this.SUBRULE(this.queryDefinition) },
       { ALT: () => this.SUBRULE(this.plotDefinition) },
       { ALT: () => this.SUBRULE(this.pipelineDefinition) },
+      { ALT: () => this.SUBRULE(this.scheduleDefinition) },
+      { ALT: () => this.SUBRULE(this.destinationDefinition) },
       { ALT: () => this.SUBRULE(this.asOfDefinition) },
     ]);
   });
@@ -194,23 +206,77 @@ export class KohortParser extends CstParser {
     this.CONSUME(t.Equals);
     this.CONSUME(t.Identifier, { LABEL: 'connector' });
     this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.CONSUME(t.StringLiteral, { LABEL: 'topics' }) });
-    this.MANY(() => this.SUBRULE(this.pipelineClause));
+    this.MANY(() => this.SUBRULE(this.settingClause));
   });
 
-  /** `brokers "a:9092,b:9092"`, `format json`, `into events`, `flush 50000 rows, 2 seconds` */
-  pipelineClause = this.RULE('pipelineClause', () => {
+  /**
+   * `schedule nightly = cron "0 3 * * *" timezone "Europe/Berlin" refresh customers, vip missed skip`,
+   * `schedule hourly = every 1 hour`, `schedule fresh = on new data in events`
+   */
+  scheduleDefinition = this.RULE('scheduleDefinition', () => {
+    this.CONSUME(t.Schedule);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Equals);
+    this.SUBRULE(this.scheduleTrigger);
+    this.MANY(() => this.SUBRULE(this.settingClause));
+  });
+
+  /** `cron "…"`, `every 2 hours`, `on new data in events, clicks` (the words are checked by the checker). */
+  scheduleTrigger = this.RULE('scheduleTrigger', () => {
+    this.CONSUME(t.Identifier, { LABEL: 'trigger' });
+    this.OR([
+      { ALT: () => this.CONSUME(t.StringLiteral, { LABEL: 'text' }) },
+      {
+        ALT: () => {
+          this.CONSUME(t.NumberLiteral, { LABEL: 'amount' });
+          this.CONSUME2(t.Identifier, { LABEL: 'unit' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME3(t.Identifier, { LABEL: 'words' });
+          this.CONSUME4(t.Identifier, { LABEL: 'words' });
+          this.CONSUME(t.In);
+          this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.name, { LABEL: 'sources' }) });
+        },
+      },
+    ]);
+  });
+
+  /** `destination crm = webhook "https://…" segments vip, at_risk secret env "CRM_SECRET" batch 500` */
+  destinationDefinition = this.RULE('destinationDefinition', () => {
+    this.CONSUME(t.Destination);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Equals);
+    this.CONSUME(t.Identifier, { LABEL: 'kind' });
+    this.CONSUME(t.StringLiteral, { LABEL: 'target' });
+    this.MANY(() => this.SUBRULE(this.settingClause));
+  });
+
+  /**
+   * One `word value` setting of a pipeline, schedule or destination: `brokers "a:9092"`,
+   * `secret env "X"`, `refresh customers, vip`, `format json`, `flush 50000 rows, 2 seconds`, `retries 3`.
+   */
+  settingClause = this.RULE('settingClause', () => {
     // `group` is a keyword elsewhere (group by); here it names the consumer group.
     this.OR1([{ ALT: () => this.CONSUME(t.Identifier, { LABEL: 'clause' }) }, { ALT: () => this.CONSUME(t.Group, { LABEL: 'clause' }) }]);
     this.OR([
-      { ALT: () => this.CONSUME(t.StringLiteral, { LABEL: 'text' }) },
-      { ALT: () => this.SUBRULE(this.name, { LABEL: 'word' }) },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME2(t.Identifier, { LABEL: 'qualifier' }));
+          this.CONSUME(t.StringLiteral, { LABEL: 'text' });
+        },
+      },
+      { ALT: () => this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.name, { LABEL: 'names' }) }) },
       {
         ALT: () =>
-          this.AT_LEAST_ONE_SEP({
+          this.AT_LEAST_ONE_SEP2({
             SEP: t.Comma,
             DEF: () => {
               this.CONSUME(t.NumberLiteral, { LABEL: 'amounts' });
-              this.CONSUME2(t.Identifier, { LABEL: 'units' });
+              // A unit is optional (`retries 3`): a word after a number is its unit when it is a known
+              // unit, or when no value follows it (so `2 fortnights` is checked as a unit, not parsed as a setting).
+              this.OPTION2({ GATE: () => isUnitWord(this.LA(1).image) || !startsValue(this.LA(2).tokenType), DEF: () => this.CONSUME3(t.Identifier, { LABEL: 'units' }) });
             },
           }),
       },

@@ -80,6 +80,8 @@ class AstBuilder extends BaseVisitor {
       ctx.queryDefinition?.[0] ??
       ctx.plotDefinition?.[0] ??
       ctx.pipelineDefinition?.[0] ??
+      ctx.scheduleDefinition?.[0] ??
+      ctx.destinationDefinition?.[0] ??
       ctx.asOfDefinition?.[0];
     return child ? (this.v(child) as ast.Statement | undefined) : undefined;
   }
@@ -223,25 +225,78 @@ class AstBuilder extends BaseVisitor {
       name,
       connector: { text: connector.image, range: this.tokenRange(connector) },
       topics: (ctx.topics ?? []).filter((x) => !x.isInsertedInRecovery).map((x) => ({ value: unquote(x.image), range: this.tokenRange(x) })),
-      clauses: (ctx.pipelineClause ?? []).map((c) => this.v(c) as ast.PipelineDefinition['clauses'][number]).filter((c) => c !== undefined),
+      clauses: this.settings(ctx.settingClause),
       range: this.nodeRange(node),
     };
   }
 
-  pipelineClause(ctx: cst.PipelineClauseCstChildren, node?: CstNode): ast.PipelineDefinition['clauses'][number] | undefined {
+  scheduleDefinition(ctx: cst.ScheduleDefinitionCstChildren, node?: CstNode): ast.ScheduleDefinition | undefined {
+    const name = this.nameOf(ctx.name?.[0]);
+    const trigger = ctx.scheduleTrigger?.[0]?.children;
+    const word = trigger?.trigger?.[0];
+    if (!name || !trigger || !word || word.isInsertedInRecovery) return undefined;
+    const def: ast.ScheduleDefinition = {
+      kind: 'schedule',
+      name,
+      trigger: { text: word.image, range: this.tokenRange(word) },
+      clauses: this.settings(ctx.settingClause),
+      range: this.nodeRange(node),
+    };
+    const text = trigger.text?.[0];
+    if (text && !text.isInsertedInRecovery) def.text = { value: unquote(text.image), range: this.tokenRange(text) };
+    const amount = trigger.amount?.[0];
+    const unit = trigger.unit?.[0];
+    if (amount && unit && !amount.isInsertedInRecovery && !unit.isInsertedInRecovery) {
+      def.every = { amount: Number(amount.image), unit: { text: unit.image, range: this.tokenRange(unit) }, range: this.rangeFrom(this.tokenRange(amount), this.tokenRange(unit)) };
+    }
+    if (trigger.words) def.words = trigger.words.filter((w) => !w.isInsertedInRecovery).map((w) => ({ text: w.image, range: this.tokenRange(w) }));
+    if (trigger.sources) def.sources = trigger.sources.map((n) => this.nameOf(n)).filter((n) => n !== undefined);
+    return def;
+  }
+
+  scheduleTrigger(): undefined {
+    return undefined; // read by scheduleDefinition
+  }
+
+  destinationDefinition(ctx: cst.DestinationDefinitionCstChildren, node?: CstNode): ast.DestinationDefinition | undefined {
+    const name = this.nameOf(ctx.name?.[0]);
+    const kind = ctx.kind?.[0];
+    const target = ctx.target?.[0];
+    if (!name || !kind || !target || kind.isInsertedInRecovery || target.isInsertedInRecovery) return undefined;
+    return {
+      kind: 'destination',
+      name,
+      destinationKind: { text: kind.image, range: this.tokenRange(kind) },
+      target: { value: unquote(target.image), range: this.tokenRange(target) },
+      clauses: this.settings(ctx.settingClause),
+      range: this.nodeRange(node),
+    };
+  }
+
+  private settings(nodes: cst.SettingClauseCstNode[] | undefined): ast.Setting[] {
+    return (nodes ?? []).map((c) => this.v(c) as ast.Setting | undefined).filter((c) => c !== undefined);
+  }
+
+  settingClause(ctx: cst.SettingClauseCstChildren, node?: CstNode): ast.Setting | undefined {
     const clause = ctx.clause?.[0];
     if (!clause || clause.isInsertedInRecovery) return undefined;
-    const out: ast.PipelineDefinition['clauses'][number] = { clause: { text: clause.image, range: this.tokenRange(clause) }, range: this.nodeRange(node) };
+    const out: ast.Setting = { clause: { text: clause.image, range: this.tokenRange(clause) }, range: this.nodeRange(node) };
+    const qualifier = ctx.qualifier?.[0];
+    if (qualifier) out.qualifier = { text: qualifier.image, range: this.tokenRange(qualifier) };
     const text = ctx.text?.[0];
-    if (text) out.text = unquote(text.image);
-    const word = this.nameOf(ctx.word?.[0]);
-    if (word) out.word = word;
-    const units = ctx.units ?? [];
+    if (text && !text.isInsertedInRecovery) out.text = unquote(text.image);
+    if (ctx.names) out.names = ctx.names.map((n) => this.nameOf(n)).filter((n) => n !== undefined);
     if (ctx.amounts) {
-      out.amounts = ctx.amounts.flatMap((a, i) => {
-        const unit = units[i];
-        return unit ? [{ amount: Number(a.image), unit: { text: unit.image, range: this.tokenRange(unit) } }] : [];
-      });
+      // Units are optional, so each unit belongs to the amount right before it.
+      const units = ctx.units ?? [];
+      out.amounts = ctx.amounts
+        .filter((a) => !a.isInsertedInRecovery)
+        .map((a, i, all) => {
+          const next = all[i + 1]?.startOffset ?? Infinity;
+          const unit = units.find((u) => u.startOffset > a.startOffset && u.startOffset < next);
+          const range = unit ? this.rangeFrom(this.tokenRange(a), this.tokenRange(unit)) : this.tokenRange(a);
+          return { amount: Number(a.image), ...(unit ? { unit: { text: unit.image, range: this.tokenRange(unit) } } : {}), range };
+        });
     }
     return out;
   }

@@ -24,10 +24,12 @@ export const Segment = keyword('Segment');
 export const Query = keyword('Query');
 export const Plot = keyword('Plot');
 export const Pipeline = keyword('Pipeline');
+export const Schedule = keyword('Schedule');
+export const Destination = keyword('Destination');
 export const As = keyword('As');
 export const Of = keyword('Of');
 /** Tokens that begin a statement; recovery resynchronises on them. */
-export const statementStarters = [Source, Metric, Profile, Segment, Query, Plot, Pipeline, As];
+export const statementStarters = [Source, Metric, Profile, Segment, Query, Plot, Pipeline, Schedule, Destination, As];
 
 // Clauses.
 export const From = keyword('From');
@@ -97,7 +99,7 @@ export const Comment = createToken({ name: 'Comment', pattern: /--[^\n]*/, group
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 
 export const keywordTokens: TokenType[] = [
-  Source, Metric, Profile, Segment, Query, Plot, Pipeline, As, Of,
+  Source, Metric, Profile, Segment, Query, Plot, Pipeline, Schedule, Destination, As, Of,
   From, Where, During, Per, Group, By, Select, Order, Asc, Desc, Limit,
   And, Or, Not, In, Is, Between, Starts, Ends, With, Contains,
   Case, When, Then, Else, End, Distinct, Null, True, False,
@@ -149,4 +151,9 @@ export const softKeywords = {
   pipelineClauses: ['brokers', 'format', 'into', 'lake', 'group', 'flush'],
   pipelineFormats: ['json', 'csv'],
   flushUnits: ['rows', 'bytes', 'kb', 'mb', 'gb', 'seconds', 'ms'],
+  scheduleTriggers: ['cron', 'every', 'on new data in'],
+  scheduleClauses: ['timezone', 'refresh', 'missed', 'retries', 'backoff'],
+  missedPolicies: ['once', 'skip'],
+  destinationKinds: ['webhook'],
+  destinationClauses: ['segments', 'secret', 'batch', 'retries'],
 } as const;

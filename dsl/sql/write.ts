@@ -193,6 +193,8 @@ class Writer {
       case 'plot':
         return [def.spec.data];
       case 'pipeline':
+      case 'schedule':
+      case 'destination':
         return [];
       case 'sql':
         return def.dependsOn;
@@ -235,7 +237,9 @@ class Writer {
       case 'plot':
         return { body: `SELECT *\nFROM ${q(def.spec.data)}`, cell: `SELECT *\nFROM ${q(def.spec.data)}` };
       case 'pipeline':
-        return undefined; // a pipeline moves data; it has no table of its own
+      case 'schedule':
+      case 'destination':
+        return undefined; // they operate the notebook; they have no table of their own
       case 'sql': {
         // A body with its own WITH cannot follow ours, so it is wrapped; otherwise it is kept as written.
         const ownWith = /^\s*with\b/i.test(def.sql);
