@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../../engine/user-error.js';
 
 /**
@@ -91,6 +92,8 @@ export class WebHdfs {
   private readonly onRetry: ((r: WebHdfsRetry) => void) | undefined;
   private readonly httpAgent = new HttpAgent(keepAlive);
   private readonly httpsAgent = new HttpsAgent(keepAlive);
+  /** Aborted by `close()`: a call waiting to retry gives up instead of retrying forever. */
+  private readonly closing = new AbortController();
 
   constructor(options: WebHdfsOptions) {
     let url: URL;
@@ -111,8 +114,12 @@ export class WebHdfs {
     this.onRetry = options.onRetry;
   }
 
-  /** Closes idle keep-alive connections (lets the process exit promptly). */
+  /**
+   * Closes idle keep-alive connections (lets the process exit promptly). Calls waiting to retry
+   * fail at once with a `WebHdfsError` (status 0).
+   */
   close(): void {
+    this.closing.abort();
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
@@ -247,13 +254,14 @@ export class WebHdfs {
       } catch (e) {
         const reason = e instanceof Retry ? e.message : transportReason(e);
         if (reason === undefined) throw e;
-        if (n >= this.retries) {
-          throw new WebHdfsError(`WebHDFS ${op} ${path} failed after ${n + 1} attempts: ${reason}`, op, path, 0);
+        if (n >= this.retries || this.closing.signal.aborted) {
+          const attempts = `after ${n + 1} attempt${n === 0 ? '' : 's'}${this.closing.signal.aborted ? ' (the client was closed)' : ''}`;
+          throw new WebHdfsError(`WebHDFS ${op} ${path} failed ${attempts}: ${reason}`, op, path, 0);
         }
         const base = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** n);
         const delayMs = Math.round(base * (0.75 + Math.random() * 0.5));
         this.onRetry?.({ op, path, attempt: n + 1, delayMs, reason });
-        await new Promise((r) => setTimeout(r, delayMs));
+        await sleep(delayMs, undefined, { signal: this.closing.signal }).catch(() => undefined);
       }
     }
   }

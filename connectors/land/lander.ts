@@ -44,6 +44,32 @@ export interface LandOptions {
   webhdfs?: Partial<WebHdfsOptions>;
   /** Called about once a second, and when something changes state (HDFS down, back up). */
   onStatus?: (status: LandStatus) => void;
+  /** Worker threads that parse and write (see `openStager`). Default: `$KOHORT_LAND_WORKERS`, else one per core, at most 4. */
+  workers?: number;
+}
+
+/**
+ * One topic-partition as the lander sees it. Offsets are decimal strings: Kafka's are 64-bit.
+ * Counts are since this lander started.
+ */
+export interface LandPartitionStatus {
+  topic: string;
+  partition: number;
+  /** The offset committed to Kafka (the next one to land), when known. */
+  committed: string | null;
+  /** Every message before this offset is in the lake. */
+  landedUpTo: string | null;
+  /** The offset the next message produced to the partition gets, when known. */
+  highWatermark: string | null;
+  /** Messages in Kafka not yet in the lake (`highWatermark − landedUpTo`), when both are known. */
+  lag: number | null;
+  /** Files made visible. */
+  files: number;
+  /** Events written to the lake. */
+  rows: number;
+  deadLetters: number;
+  /** When a file of the partition last became visible, ISO 8601. */
+  lastFileAt: string | null;
 }
 
 /** Counts since start, and what the lander is waiting for, if anything. */
@@ -70,6 +96,23 @@ export interface LandStatus {
   kafka: string;
   lake: string;
   groupId: string;
+  /** The partitions assigned to this lander, by topic then partition. */
+  partitions: LandPartitionStatus[];
+  /** When any file last became visible, ISO 8601. */
+  lastFileAt: string | null;
+}
+
+/** Per-partition figures, kept exact (bigint offsets) until a status is taken. */
+interface PartitionFigures {
+  topic: string;
+  partition: number;
+  committed: bigint | undefined;
+  landedUpTo: bigint | undefined;
+  highWatermark: bigint | undefined;
+  files: number;
+  rows: number;
+  deadLetters: number;
+  lastFileAt: number;
 }
 
 interface PartitionState {
@@ -131,6 +174,10 @@ export class Lander {
   private timer: NodeJS.Timeout | undefined;
   private lastStatusAt = 0;
   private kafkaNote = { text: '', at: 0 };
+  private readonly figures = new Map<string, PartitionFigures>();
+  private watermarksAt = 0;
+  private watermarksBusy = false;
+  private lastFileAt = 0;
   private stopped = false;
   private readonly done: Promise<void>;
   private settle!: (e?: unknown) => void;
@@ -190,6 +237,8 @@ export class Lander {
       kafka: '',
       lake: this.storage.description,
       groupId: this.groupId,
+      partitions: [],
+      lastFileAt: null,
     };
     this.done = new Promise((resolve, reject) => {
       this.settle = (e) => (e === undefined ? resolve() : reject(e));
@@ -197,11 +246,23 @@ export class Lander {
     this.done.catch(() => undefined);
   }
 
-  /** Connects and starts landing; resolves once consuming has started. */
+  /**
+   * Connects and starts landing; resolves once consuming has started. A `stop()` while it starts
+   * (e.g. waiting for a broker) ends it: it resolves without starting anything more.
+   */
   async start(): Promise<void> {
-    this.stager = await openStager(this.options.stage ?? 'worker');
+    const stager = await openStager(this.options.stage ?? 'worker', this.options.workers);
+    if (this.stopped) {
+      await stager.close();
+      return;
+    }
+    this.stager = stager;
     this.plan = await this.storage.stagingPlan();
     await this.consumer.connect();
+    if (this.stopped) {
+      await this.consumer.disconnect().catch(() => undefined);
+      return;
+    }
     for (const topic of this.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onJoin(e.payload.memberAssignment));
     this.consumer.on(this.consumer.events.CRASH, (e) => {
@@ -215,7 +276,7 @@ export class Lander {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.eachBatch(payload),
     });
-    this.timer = setInterval(() => this.tick(), 200);
+    if (!this.stopped) this.timer = setInterval(() => this.tick(), 200);
   }
 
   /** Resolves when the lander stops (after `stop()`), rejects when it fails for good. */
@@ -258,6 +319,17 @@ export class Lander {
     return this.status;
   }
 
+  /**
+   * Leaves at once, for when `stop()` cannot finish (HDFS down): nothing more is made visible or
+   * committed. Safe, as a crash is: what was not committed is landed again, once, on the next start.
+   */
+  async abort(): Promise<void> {
+    this.failure ??= new UserError('the lander was stopped before it could land what it had buffered');
+    // Ends WebHDFS calls waiting to retry, so the publication queue (and a stop waiting on it) ends.
+    await this.storage.close().catch(() => undefined);
+    await this.stop().catch(() => undefined);
+  }
+
   private fail(e: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = e;
@@ -271,6 +343,7 @@ export class Lander {
     // A partition taken away may be landed by another lander now: forget its buffer (its messages
     // are read again by whoever owns it, from the committed offset).
     for (const key of [...this.partitions.keys()]) if (!keys.has(key)) this.partitions.delete(key);
+    for (const key of [...this.figures.keys()]) if (!keys.has(key)) this.figures.delete(key);
     this.landed = undefined;
     // Newly assigned partitions: decide where to resume before any of their messages is taken.
     const fresh = assigned.filter((a) => !this.partitions.has(tpKey(a.topic, a.partition)));
@@ -291,6 +364,8 @@ export class Lander {
     }
     // A batch fetched before the recovery's seek is dropped; the next starts where we said.
     if (state === undefined || isStale() || this.failure !== undefined) return;
+    const figures = this.figures.get(key);
+    if (figures && /^\d+$/.test(batch.highWatermark)) figures.highWatermark = BigInt(batch.highWatermark);
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       const offset = BigInt(message.offset);
@@ -363,6 +438,17 @@ export class Lander {
         this.report(true);
       }
       this.partitions.set(key, state);
+      this.figures.set(key, {
+        topic,
+        partition,
+        committed: committed.get(key),
+        landedUpTo: unit === undefined ? state.next : unit.last + 1n,
+        highWatermark: this.figures.get(key)?.highWatermark,
+        files: 0,
+        rows: 0,
+        deadLetters: 0,
+        lastFileAt: 0,
+      });
       this.consumer.seek({ topic, partition, offset: String(state.next) });
     }
   }
@@ -447,20 +533,30 @@ export class Lander {
     for (const [code, n] of Object.entries(staged.codes)) {
       this.status.deadLetterCodes[code] = (this.status.deadLetterCodes[code] ?? 0) + n;
     }
+    const key = tpKey(unit.topic, unit.partition);
+    const figures = this.figures.get(key);
     for (const [i, part] of staged.parts.entries()) {
       const outcome = await this.storage.publish(parts[i]!);
       if (this.status.waiting.startsWith('HDFS')) {
         this.status.waiting = '';
         this.report(true);
       }
-      if (outcome === 'published') this.status.files++;
+      if (outcome === 'published') {
+        this.status.files++;
+        this.lastFileAt = Date.now();
+        if (figures) {
+          figures.files++;
+          figures.lastFileAt = Date.now();
+        }
+      }
       if (part.dead) this.status.deadLetters += part.rows;
       else this.status.landed += part.rows;
+      if (figures) figures[part.dead ? 'deadLetters' : 'rows'] += part.rows;
       faultPoint('mid-unit', part !== staged.parts[staged.parts.length - 1]);
     }
     faultPoint('before-commit', true);
     this.status.units++;
-    const key = tpKey(unit.topic, unit.partition);
+    if (figures) figures.landedUpTo = unit.last + 1n;
     this.landed?.set(key, { first: unit.first, last: unit.last });
     this.pendingCommits.set(key, { topic: unit.topic, partition: unit.partition, offset: String(unit.last + 1n) });
     await this.retryCommits();
@@ -477,6 +573,8 @@ export class Lander {
       await this.consumer.commitOffsets(offsets);
       for (const o of offsets) {
         const key = tpKey(o.topic, o.partition);
+        const figures = this.figures.get(key);
+        if (figures) figures.committed = BigInt(o.offset);
         if (this.pendingCommits.get(key)?.offset === o.offset) this.pendingCommits.delete(key);
       }
     } catch (e) {
@@ -496,7 +594,61 @@ export class Lander {
       this.committing = true;
       this.queue = this.queue.then(() => this.retryCommits()).finally(() => (this.committing = false));
     }
+    if (now - this.watermarksAt >= 2000) void this.refreshWatermarks();
     this.report(false);
+  }
+
+  /**
+   * Asks Kafka for the high watermarks of the assigned partitions (batches carry them too, but
+   * none arrive while a partition is idle). One request at a time; a broker away only delays it.
+   */
+  private async refreshWatermarks(): Promise<void> {
+    if (this.watermarksBusy || !this.adminConnected || this.figures.size === 0) return;
+    this.watermarksBusy = true;
+    this.watermarksAt = Date.now();
+    try {
+      for (const topic of new Set([...this.figures.values()].map((f) => f.topic))) {
+        for (const p of await this.admin.fetchTopicOffsets(topic)) {
+          const figures = this.figures.get(tpKey(topic, p.partition));
+          if (figures && /^\d+$/.test(p.high)) figures.highWatermark = BigInt(p.high);
+        }
+      }
+    } catch {
+      // The broker is away: the consumer reports that; the watermarks are asked again later.
+    } finally {
+      this.watermarksBusy = false;
+      this.watermarksAt = Date.now();
+    }
+  }
+
+  /** The status now: counts, what the lander waits for, and each assigned partition's position and lag. */
+  snapshot(): LandStatus {
+    const now = Date.now();
+    let buffered = 0;
+    for (const s of this.partitions.values()) buffered += s.buffer.count;
+    this.status.buffered = buffered;
+    this.status.kafka = now - this.kafkaNote.at < 10_000 ? this.kafkaNote.text : '';
+    const text = (v: bigint | undefined) => (v === undefined ? null : String(v));
+    const time = (ms: number) => (ms > 0 ? new Date(ms).toISOString() : null);
+    this.status.partitions = [...this.figures.values()]
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
+      .map((f) => {
+        const lag = f.highWatermark !== undefined && f.landedUpTo !== undefined ? f.highWatermark - f.landedUpTo : undefined;
+        return {
+          topic: f.topic,
+          partition: f.partition,
+          committed: text(f.committed),
+          landedUpTo: text(f.landedUpTo),
+          highWatermark: text(f.highWatermark),
+          lag: lag === undefined ? null : Number(lag < 0n ? 0n : lag),
+          files: f.files,
+          rows: f.rows,
+          deadLetters: f.deadLetters,
+          lastFileAt: time(f.lastFileAt),
+        };
+      });
+    this.status.lastFileAt = time(this.lastFileAt);
+    return { ...this.status, deadLetterCodes: { ...this.status.deadLetterCodes }, partitions: this.status.partitions.map((p) => ({ ...p })) };
   }
 
   private report(force: boolean): void {
@@ -504,11 +656,7 @@ export class Lander {
     const now = Date.now();
     if (!force && now - this.lastStatusAt < 1000) return;
     this.lastStatusAt = now;
-    let buffered = 0;
-    for (const s of this.partitions.values()) buffered += s.buffer.count;
-    this.status.buffered = buffered;
-    this.status.kafka = now - this.kafkaNote.at < 10_000 ? this.kafkaNote.text : '';
-    this.onStatus({ ...this.status, deadLetterCodes: { ...this.status.deadLetterCodes } });
+    this.onStatus(this.snapshot());
   }
 }
 
