@@ -5,6 +5,7 @@ import { compileNotebook, LineIndex, parseNotebook, type CompiledCell, type Comp
 import { suggest } from '../dsl/suggest.js';
 import { openDuckDB, sqlIdentifier, type KohortDuckDB } from './duckdb.js';
 import { cellError, explainDuckDBError } from './errors.js';
+import { ensureHistoryInputs } from './history/inputs.js';
 import { introspectSources } from './introspect.js';
 import { readTable, type QueryOptions, type RowSink } from './query.js';
 import { UserError } from './user-error.js';
@@ -153,8 +154,8 @@ export class NotebookSession {
   /** `runMany`, yielding each result as soon as it is ready. */
   async *runEach(names: readonly string[], runOptions: RunOptions = {}): AsyncGenerator<CellResult> {
     const cells = names.map((n) => this.runnable(this.cell(n)));
-    const uses = new Map<string, number>();
-    for (const c of cells) for (const r of c.relations ?? []) uses.set(r, (uses.get(r) ?? 0) + 1);
+    const uses = relationUses(cells);
+    await ensureHistoryInputs(this.historyContext(), cells);
     for (const cell of cells) {
       const start = performance.now();
       const options: QueryOptions = {
@@ -172,6 +173,22 @@ export class NotebookSession {
       if (cell.plot) result.plot = cell.plot;
       yield result;
     }
+  }
+
+  /**
+   * Creates the relations the cells read (shared ones as tables, as `runEach` does) and returns
+   * the cells, whose `select` then runs over them: for writers that COPY results (run history).
+   */
+  async prepare(names: readonly string[]): Promise<CompiledCell[]> {
+    const cells = names.map((n) => this.runnable(this.cell(n)));
+    const uses = relationUses(cells);
+    await ensureHistoryInputs(this.historyContext(), cells);
+    for (const cell of cells) await this.createRelations(cell, uses);
+    return cells;
+  }
+
+  private historyContext() {
+    return { connection: this.db.connection, lake: this.lake, file: this.file, compiled: this.compiled, schemas: this.schemas };
   }
 
   /** The as-of time the notebook computes at, as ISO text (null when there is no data). */
@@ -278,6 +295,13 @@ export class NotebookSession {
     const at = new LineIndex(this.text).position(offset);
     return `${this.file}:${at.line}:${at.column}`;
   }
+}
+
+/** How many of the cells read each relation: those read by two or more are materialised. */
+function relationUses(cells: readonly CompiledCell[]): Map<string, number> {
+  const uses = new Map<string, number>();
+  for (const c of cells) for (const r of c.relations ?? []) uses.set(r, (uses.get(r) ?? 0) + 1);
+  return uses;
 }
 
 /** A notebook's text, or a UserError naming the path. */
