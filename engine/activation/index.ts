@@ -6,3 +6,15 @@ export { definitionHash, keyColumnOf, sourcesOf, withDependencies } from './defi
 export { readDataVersion, type DataVersion } from './lake-files.js';
 export { exportFormats, placeExport, sidecarPath, writeExport, type ExportFormat, type ExportMeta, type ExportRequest, type WrittenExport } from './export.js';
 export { exportSegment } from './export-segment.js';
+export { deliverRunChanges, destinationsOf, resumeDeliveries, type DeliveryBody, type DeliveryContext, type DeliveryReport, type Destination, type PublishedRun } from './deliver.js';
+export {
+  deliveriesFolder,
+  deliveryLogFile,
+  readDeliveryEvents,
+  summarizeDeliveries,
+  type BatchSummary,
+  type DeliveryEvent,
+  type DeliverySummary,
+} from './delivery-log.js';
+export { deliveryId, signBody, signatureHeader, verifySignature, type MembershipChange } from './signature.js';
+export { defaultRetryPolicy, type RetryPolicy } from './webhook-sender.js';
