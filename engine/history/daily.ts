@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dailyDir, type CompiledCell, type Relation, type SourceRequest } from '../../dsl/index.js';
 import { sqlIdentifier, sqlString } from '../duckdb.js';
@@ -74,6 +74,7 @@ export async function stageDailyRefresh(session: NotebookSession, stage: History
   const days = full ? undefined : daysToRecompute(input);
 
   const staged = stage.path(`daily/${cell.name}`);
+  await mkdir(stage.path('daily'), { recursive: true });
   let rows = 0;
   if (days === undefined || days.length > 0) {
     const sql = dailySql(session, cell, source.time, target.asOf, days);
