@@ -3,6 +3,7 @@ import { hasErrors } from '../dsl/index.js';
 import { csvHeader, csvRecords, formatTable, jsonObjects, jsonValue, outputFormats, type OutputFormat } from '../engine/format.js';
 import type { RowSink } from '../engine/query.js';
 import type { ResultColumn } from '../engine/values.js';
+import { describeLakeSync } from '../engine/lake-access.js';
 import { NotebookSession, type CellResult, type RunOptions } from '../engine/session.js';
 import { countValue, stringValue, stringValues, UsageError, type ParsedCommand } from './args.js';
 import { plural } from './check.js';
@@ -23,6 +24,7 @@ export async function runCommand(parsed: ParsedCommand, io: Io): Promise<number>
 
   const session = await NotebookSession.open({ file, ...(lake ? { lake } : {}), ...(asOf !== undefined ? { asOf } : {}) });
   try {
+    if (session.lakeSync) io.stderr.write(`lake ${describeLakeSync(session.lakeSync)}\n`);
     reportDiagnostics(session.diagnostics, session.text, file, io);
     if (hasErrors(session.diagnostics)) return 1;
     const named = stringValues(parsed, 'cell');

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { compileNotebook, type CompiledNotebook } from '../dsl/index.js';
-import { defaultLake, localLake, NotebookSession, readNotebook } from './session.js';
+import { lakeRoot } from './lake-access.js';
+import { NotebookSession, readNotebook } from './session.js';
 
 export interface CompileFileOptions {
   /** The notebook's path, as the user wrote it. */
@@ -34,7 +35,8 @@ export async function compileFile(options: CompileFileOptions): Promise<Compiled
   const path = resolve(options.file);
   const compiled = compileNotebook(text, {
     file: path,
-    lake: options.lake ? localLake(options.lake) : defaultLake(),
+    // An HDFS lake compiles against its local cache, where runs read it.
+    lake: lakeRoot(options.lake || process.env['KOHORT_LAKE'] || 'lake', dirname(path)),
     baseDir: dirname(path),
     ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
   });

@@ -7,6 +7,7 @@ import { openDuckDB, sqlIdentifier, type KohortDuckDB } from './duckdb.js';
 import { cellError, explainDuckDBError } from './errors.js';
 import { ensureHistoryInputs } from './history/inputs.js';
 import { introspectSources } from './introspect.js';
+import { openLakeAccess, type LakeSyncReport } from './lake-access.js';
 import { readTable, type QueryOptions, type RowSink } from './query.js';
 import { UserError } from './user-error.js';
 import type { ResultTable } from './values.js';
@@ -16,7 +17,10 @@ export interface SessionOptions {
   file: string;
   /** The notebook's text; read from `file` when absent. */
   text?: string;
-  /** The lake root. Default: `$KOHORT_LAKE`, else `./lake`. */
+  /**
+   * The lake root: a folder, or an HDFS lake (`hdfs://…`, `webhdfs://…`) read through a cache
+   * under the workspace's `.kohort/hdfs/`. Default: `$KOHORT_LAKE`, else `./lake`.
+   */
   lake?: string;
   /** Overrides the notebook's as-of time (`2019-10-15`, `2019-10-15 12:00:00`). */
   asOf?: string;
@@ -52,7 +56,7 @@ export function defaultLake(): string {
   return localLake(process.env['KOHORT_LAKE'] || 'lake');
 }
 
-/** A lake folder as an absolute path; a URL (`hdfs://…`) is a UserError, as runs read local lakes. */
+/** A lake folder as an absolute path; a URL (`hdfs://…`) is a UserError (sessions read those through `openLakeAccess`). */
 export function localLake(lake: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(lake)) {
     throw new UserError(`notebooks run over a local lake folder, not ${lake}; land or copy the data into a local lake first`);
@@ -69,6 +73,8 @@ export function localLake(lake: string): string {
 export class NotebookSession {
   /** Relations created in this session's DuckDB, and whether as a table or a view. */
   private readonly created = new Map<string, 'table' | 'view'>();
+  /** For an HDFS lake: what bringing its cache up to date fetched. */
+  lakeSync: LakeSyncReport | undefined;
 
   private constructor(
     readonly file: string,
@@ -82,11 +88,19 @@ export class NotebookSession {
   static async open(options: SessionOptions): Promise<NotebookSession> {
     const text = options.text ?? readNotebook(options.file);
     const path = resolve(options.file);
-    const lake = options.lake ? localLake(options.lake) : defaultLake();
+    const workspace = options.workspace ?? dirname(path);
+    const access = openLakeAccess(options.lake || process.env['KOHORT_LAKE'] || 'lake', workspace);
+    const lake = access.root;
     const compileOptions = { file: path, lake, baseDir: dirname(path), ...(options.asOf !== undefined ? { asOf: options.asOf } : {}) };
     const first = compileNotebook(text, compileOptions);
+    const sourcePlace = (name: string) => {
+      const cell = first.cells.find((c) => c.kind === 'source' && c.name === name);
+      return cell ? `${options.file}:${cell.range.start.line}:${cell.range.start.column}` : options.file;
+    };
+    // An HDFS lake: fetch the sources' new files into the local cache DuckDB reads.
+    const lakeSync = access.remote === undefined ? undefined : await access.sync(first.sources, sourcePlace);
     const db = await openDuckDB({
-      workspace: options.workspace ?? dirname(path),
+      workspace,
       lake,
       ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
@@ -94,13 +108,12 @@ export class NotebookSession {
     try {
       const schemas = await introspectSources(db.connection, first.sources, {
         readable: db.readable,
-        placeOf: (name) => {
-          const cell = first.cells.find((c) => c.kind === 'source' && c.name === name);
-          return cell ? `${options.file}:${cell.range.start.line}:${cell.range.start.column}` : options.file;
-        },
+        placeOf: sourcePlace,
       });
       const compiled = first.sources.length === 0 ? first : compileNotebook(text, { ...compileOptions, schemas });
-      return new NotebookSession(options.file, text, lake, compiled, schemas, db);
+      const session = new NotebookSession(options.file, text, lake, compiled, schemas, db);
+      session.lakeSync = lakeSync;
+      return session;
     } catch (e) {
       db.close();
       throw e;

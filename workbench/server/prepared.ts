@@ -66,6 +66,11 @@ export class Preparer {
     private readonly lake: string,
     /** The folders whose files may be versioned: the workspace and the lake (real paths too). */
     private readonly readable: readonly string[],
+    /**
+     * Brings the data of lake sources up to date first (an HDFS lake's local cache); answers the
+     * sources that cannot be read, with why.
+     */
+    private readonly refreshLake?: (sources: readonly SourceRequest[]) => Promise<ReadonlyMap<string, UserError>>,
   ) {}
 
   async prepare(request: PrepareRequest, signal?: AbortSignal): Promise<PreparedNotebook> {
@@ -76,13 +81,17 @@ export class Preparer {
       ...(request.asOf !== undefined ? { asOf: request.asOf } : {}),
     };
     const first = this.compile(request.text, base, undefined);
+    const unreadable = (await this.refreshLake?.(first.compiled.sources)) ?? new Map<string, UserError>();
     const versions = new Map<string, string>();
     await Promise.all(first.compiled.sources.map(async (s) => versions.set(s.name, await dataVersion(s.location, this.readable))));
 
     const schemas: Record<string, SourceSchema> = {};
     const sourceErrors = new Map<string, UserError>();
     const found = await Promise.all(
-      first.compiled.sources.map((s) => this.introspect(s, versions.get(s.name)!, placeOfSource(first.compiled, request.file, s.name))),
+      first.compiled.sources.map((s): Promise<Introspected> | Introspected => {
+        const error = unreadable.get(s.name);
+        return error ? { error } : this.introspect(s, versions.get(s.name)!, placeOfSource(first.compiled, request.file, s.name));
+      }),
     );
     first.compiled.sources.forEach((s, i) => {
       const entry = found[i]!;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientGone, HttpError, optionalCount, optionalString, queryParam, readJson, sendJson, stringField } from './http.js';
 import { openApiDocument, packageVersion } from './locate.js';
 import { hashOfVersion } from './notebooks.js';
+import type { PipelinesReport } from './pipelines-status.js';
 import { resultKey, type PreparedNotebook } from './prepared.js';
 import { Cancelled } from './result-cache.js';
 import type { Workbench } from './workbench.js';
@@ -59,6 +60,7 @@ export const routes: readonly Route[] = [
       const path = stringField(body, 'path');
       const text = optionalString(body, 'text') ?? starterText(path);
       sendJson(res, 201, await app.notebooks.create(path, text));
+      void app.pipelines?.changed();
     },
   },
   {
@@ -67,6 +69,7 @@ export const routes: readonly Route[] = [
     async handle({ req, res, app }) {
       const body = await readJson(req);
       sendJson(res, 200, await app.notebooks.rename(stringField(body, 'from'), stringField(body, 'to')));
+      void app.pipelines?.changed();
     },
   },
   {
@@ -83,6 +86,7 @@ export const routes: readonly Route[] = [
       const body = await readJson(req);
       const saved = await app.notebooks.save(queryParam(url, 'path'), stringField(body, 'text'), stringField(body, 'baseVersion'));
       sendJson(res, 200, { version: saved.version });
+      void app.pipelines?.changed();
     },
   },
   {
@@ -90,6 +94,7 @@ export const routes: readonly Route[] = [
     path: '/api/notebooks/file',
     async handle({ res, url, app }) {
       sendJson(res, 200, await app.notebooks.delete(queryParam(url, 'path'), url.searchParams.get('version') ?? undefined));
+      void app.pipelines?.changed();
     },
   },
   {
@@ -197,6 +202,14 @@ export const routes: readonly Route[] = [
         signal,
       );
       sendJson(res, 200, view);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/pipelines',
+    async handle({ res, app }) {
+      const report: PipelinesReport = { pipelines: app.pipelines?.status() ?? [], lake: app.lakeStatus(), at: new Date().toISOString() };
+      sendJson(res, 200, report);
     },
   },
 ];

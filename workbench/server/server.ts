@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../engine/index.js';
+import { openLakeAccess } from '../../engine/lake-access.js';
+import type { LandOptions } from '../../connectors/land/lander.js';
 import { authorize, isLoopback, tokenCookieHeader } from './auth.js';
 import { errorResponse, sendJson } from './http.js';
 import { defaultUiDir } from './locate.js';
@@ -14,7 +16,10 @@ import { Workbench } from './workbench.js';
 export interface ServerOptions {
   /** The folder of notebooks: listed, opened and saved; DuckDB may read it (and the lake) only. */
   workspace: string;
-  /** The lake root. Default: `$KOHORT_LAKE`, else `<workspace>/lake`. */
+  /**
+   * The lake root: a folder, or an HDFS lake (`hdfs://…`, `webhdfs://…`) that queries read through
+   * a cache under `<workspace>/.kohort/hdfs/`. Default: `$KOHORT_LAKE`, else `<workspace>/lake`.
+   */
   lake?: string;
   /** The address to listen on. Default `127.0.0.1`; any other than loopback needs `token`. */
   host?: string;
@@ -37,6 +42,11 @@ export interface ServerOptions {
   threads?: number;
   /** Where unexpected errors (our bugs) are logged, with their stacks. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Run the workspace's pipeline cells in the background (Kafka → lake), default true; `land`
+   * overrides lander options (tests: a short consumer-group session timeout).
+   */
+  pipelines?: boolean | { land?: Partial<LandOptions> };
 }
 
 /** A running server. */
@@ -71,7 +81,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const workspace = await realpath(resolve(options.workspace)).catch(() => undefined);
   if (!workspace || !(await stat(workspace)).isDirectory()) throw new UserError('the workspace must be an existing folder', options.workspace);
-  const lake = resolve(options.lake ?? (process.env['KOHORT_LAKE'] || join(workspace, 'lake')));
+  // An HDFS lake is queried through its local cache; `lake` is then the cache's folder.
+  const lakeAccess = openLakeAccess(options.lake ?? (process.env['KOHORT_LAKE'] || join(workspace, 'lake')), workspace);
+  const lake = lakeAccess.root;
   const uiDir = resolve(options.uiDir ?? defaultUiDir());
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
@@ -82,6 +94,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     cacheBytes: options.cacheBytes ?? 512 * 1024 * 1024,
     ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
+    lakeAccess,
+    log,
+    ...(options.pipelines !== undefined ? { pipelines: options.pipelines } : {}),
   });
 
   let port = options.port ?? defaultPort;
@@ -143,6 +158,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw e;
   });
   port = (server.address() as AddressInfo).port;
+  app.pipelines?.start();
   const shown = host.includes(':') ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;
