@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,7 +14,9 @@ import {
   type DeliveryBody,
   type DeliveryContext,
 } from '../engine/activation/index.js';
-import { A, B, C } from './support/hand-events.js';
+import { writeRunHistory } from '../engine/history/index.js';
+import { NotebookSession } from '../engine/session.js';
+import { A, B, C, events } from './support/hand-events.js';
 import { useScratch } from './support/scratch.js';
 
 const scratch = useScratch('kohort-webhooks');
@@ -252,5 +254,53 @@ describe('webhook deliveries of segment changes', () => {
     expect(summary!.lastError).toBe('destination `crm`: the signing secret\'s environment variable $KOHORT_TEST_SECRET is not set');
     expect(await resumeDeliveries({ ...ctx, env: { KOHORT_TEST_SECRET: secret } })).toEqual({ delivered: 3, pending: 0 });
     expect(hook.seen.every((r) => verifySignature(r.raw, r.signature, secret))).toBe(true);
+  });
+
+  test('a real run history: who joined and left between runs of a notebook', async () => {
+    const workspace = join(scratch.root, 'history-workspace');
+    const historyLake = join(scratch.root, 'history-lake');
+    mkdirSync(workspace, { recursive: true });
+    mkdirSync(historyLake, { recursive: true });
+    const values = events
+      .map(([id, t, type, brand, price]) => `('${id}'::BIGINT, TIMESTAMP '${t}', '${type}', ${brand === null ? 'NULL' : `'${brand}'`}, ${price}::DOUBLE)`)
+      .join(',\n');
+    await scratch.db.run(
+      `COPY (SELECT *, CAST(event_time AS DATE) AS date FROM (VALUES ${values}) t(user_id, event_time, event_type, brand, price))
+       TO '${join(historyLake, 'events')}' (FORMAT parquet, PARTITION_BY (date))`,
+    );
+    const file = join(workspace, 'daily.kohort');
+    writeFileSync(
+      file,
+      `--- kohort\nsource events = lake "events" key user_id time event_time\nmetric bought_today = count() where event_type = "purchase" during last 1 days\nsegment buyers_today = bought_today > 0\n`,
+    );
+    const hook = await receiver();
+    const ctx: DeliveryContext = {
+      workspace,
+      lake: historyLake,
+      notebook: 'daily',
+      destinations: [{ name: 'crm', spec: { kind: 'webhook', url: hook.url, segments: ['buyers_today'], batch: 1, retries: 1 } }],
+      retry: { baseDelayMs: 20 },
+    };
+    // By hand from the events: A bought on Oct 2; A and C on Oct 3; nobody on Oct 4.
+    const expected = [
+      ['2019-10-02', [A], []],
+      ['2019-10-03', [C], []],
+      ['2019-10-04', [], [C, A]],
+    ] as const;
+    for (const [i, [day, joined, left]] of expected.entries()) {
+      const session = await NotebookSession.open({ file, lake: historyLake, asOf: day, threads: 1 });
+      const run = { id: `2026-11-2${i}T03-00-00-000Z-00000${i}`, asOf: day };
+      try {
+        await writeRunHistory(session, ['buyers_today'], { notebook: 'daily', runId: run.id, asOf: day });
+      } finally {
+        session.close();
+      }
+      const report = await deliverRunChanges(ctx, run);
+      expect(report).toEqual({ planned: joined.length + left.length, delivered: joined.length + left.length, pending: 0 });
+      expect(hook.members(run.id, 'joined')).toEqual([...joined].sort(byKey));
+      expect(hook.members(run.id, 'left')).toEqual([...left].sort(byKey));
+    }
+    // Unsigned (no secret named): no signature header at all.
+    expect(hook.seen.every((r) => r.signature === undefined)).toBe(true);
   });
 });

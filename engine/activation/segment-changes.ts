@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { membershipFile } from '../../dsl/history-paths.js';
-import { sqlIdentifier, sqlString } from '../duckdb.js';
+import { sqlIdentifier } from '../duckdb.js';
+import { historyQueries } from '../history/queries.js';
 import type { MembershipChange } from './signature.js';
 
 /** The customers who joined or left a segment in one run, read from its membership stays. */
@@ -14,27 +15,25 @@ export interface SegmentChange {
 }
 
 /**
- * Who joined (`entered_run` = the run) or left (`left_run` = the run) `segment` in `run`, from
- * `_kohort/membership/<notebook>/<segment>/intervals.parquet`. No stays file (a segment that never
- * ran): no change.
+ * Who joined or left `segment` in `run`, from the run history's stays (engine/history's
+ * `joinedInRun` / `leftInRun`), streamed in key order. No stays (a segment that never ran): no change.
  */
 export async function segmentChange(
   connection: DuckDBConnection,
   where: { lake: string; notebook: string; segment: string; run: string; change: MembershipChange },
 ): Promise<SegmentChange> {
-  const file = membershipFile(where.lake, where.notebook, where.segment);
-  if (!existsSync(file)) return { keyColumn: '', count: 0, keys: async function* () {} };
-  const scan = `read_parquet(${sqlString(file)})`;
+  if (!existsSync(membershipFile(where.lake, where.notebook, where.segment))) return { keyColumn: '', count: 0, keys: async function* () {} };
+  const ref = { lake: where.lake, notebook: where.notebook, segment: where.segment };
+  const changed = where.change === 'joined' ? historyQueries.joinedInRun(ref, where.run) : historyQueries.leftInRun(ref, where.run);
   // The stays' first column is the source's key (see dsl/history-paths.ts).
-  const keyColumn = String((await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${scan}`)).getRows()[0]![0]);
+  const keyColumn = String((await connection.runAndReadAll(`DESCRIBE ${changed}`)).getRows()[0]![0]);
   const k = sqlIdentifier(keyColumn);
-  const filter = `${where.change === 'joined' ? '"entered_run"' : '"left_run"'} = ${sqlString(where.run)}`;
-  const count = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${scan} WHERE ${filter}`)).getRows()[0]![0]);
+  const count = Number((await connection.runAndReadAll(`SELECT count(*) FROM (\n${changed}\n)`)).getRows()[0]![0]);
   return {
     keyColumn,
     count,
     async *keys() {
-      const result = await connection.stream(`SELECT CAST(${k} AS VARCHAR) FROM ${scan} WHERE ${filter} ORDER BY ${k}`);
+      const result = await connection.stream(`SELECT CAST(${k} AS VARCHAR) FROM (\n${changed}\n) ORDER BY ${k}`);
       for (;;) {
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) return;
