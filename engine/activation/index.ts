@@ -18,3 +18,4 @@ export {
 } from './delivery-log.js';
 export { deliveryId, signBody, signatureHeader, verifySignature, type MembershipChange } from './signature.js';
 export { defaultRetryPolicy, type RetryPolicy } from './webhook-sender.js';
+export { MembershipIndex, membershipFingerprint, type CurrentMember } from './membership-index.js';

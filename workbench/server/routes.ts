@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { activationRoutes } from './activation-routes.js';
 import { clientGone, HttpError, optionalCount, optionalString, queryParam, readJson, sendJson, stringField } from './http.js';
 import { openApiDocument, packageVersion } from './locate.js';
 import { hashOfVersion } from './notebooks.js';
@@ -31,6 +32,7 @@ function starterText(path: string): string {
  * in step). Paths take no parameters; notebooks are named by `?path=` or a body field.
  */
 export const routes: readonly Route[] = [
+  ...activationRoutes,
   {
     method: 'GET',
     path: '/api/health',

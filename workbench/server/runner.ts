@@ -256,7 +256,7 @@ function firstErrorOf(prepared: PreparedNotebook, cell: CompiledCell) {
   return errors[0];
 }
 
-async function prepareRelations(db: PooledDuckDB, prepared: PreparedNotebook, cell: CompiledCell, wanted: readonly WantedRelation[]): Promise<void> {
+export async function prepareRelations(db: PooledDuckDB, prepared: PreparedNotebook, cell: CompiledCell, wanted: readonly WantedRelation[]): Promise<void> {
   try {
     await db.prepare(wanted, (e, relation) => {
       // The relation of a definition is reported at that definition; shared scans at the cell.
@@ -270,7 +270,7 @@ async function prepareRelations(db: PooledDuckDB, prepared: PreparedNotebook, ce
 }
 
 /** Runs a DuckDB step of a cell; DuckDB's refusals become the cell's UserError. */
-async function guarded<T>(db: PooledDuckDB, prepared: PreparedNotebook, cell: CompiledCell, step: () => Promise<T>): Promise<T> {
+export async function guarded<T>(db: PooledDuckDB, prepared: PreparedNotebook, cell: CompiledCell, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (e) {

@@ -1,0 +1,200 @@
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { membershipFile } from '../../dsl/history-paths.js';
+import { sqlIdentifier, sqlString } from '../duckdb.js';
+
+/** A member of a segment now: the key (text, exact) and when the current stay began (ISO 8601). */
+export interface CurrentMember {
+  key: string;
+  since: string;
+}
+
+/** One segment's current members, sorted by key: integer keys packed, others as text. */
+interface SegmentMembers {
+  keyColumn: string;
+  /** Integer keys (BIGINT and narrower), ascending. */
+  ints?: BigInt64Array;
+  /** Other keys, ascending by UTF-16 code unit (JavaScript's `<`). */
+  texts?: string[];
+  /** Start of the current stay, epoch milliseconds, aligned with the keys. */
+  since: Float64Array;
+}
+
+const integerKey = /^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/;
+const int64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+/**
+ * The current members of every segment of one notebook, from the run history's stays
+ * (`_kohort/membership/<notebook>/<segment>/intervals.parquet`, open stays only), held in memory
+ * as sorted arrays: "which segments is this customer in" is one binary search per segment
+ * (microseconds), and a page of members walks one array from the cursor. 3M integer keys take
+ * 48 MB per segment (key + since). `load` again after a run publishes (see `fingerprint`).
+ */
+export class MembershipIndex {
+  private constructor(
+    /** What the index was loaded from: the stays files with their sizes and times. */
+    readonly fingerprint: string,
+    private readonly segments: ReadonlyMap<string, SegmentMembers>,
+  ) {}
+
+  /** Reads the open stays of each segment of `notebook` in `lake`. */
+  static async load(connection: DuckDBConnection, lake: string, notebook: string): Promise<MembershipIndex> {
+    const fingerprint = await membershipFingerprint(lake, notebook);
+    const segments = new Map<string, SegmentMembers>();
+    for (const segment of await segmentNames(lake, notebook)) {
+      const file = sqlString(membershipFile(lake, notebook, segment));
+      const columns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${file})`)).getRows();
+      const keyColumn = String(columns[0]![0]);
+      const integer = integerKey.test(String(columns[0]![1]));
+      const k = sqlIdentifier(keyColumn);
+      const open = `FROM read_parquet(${file}) WHERE "left_at" IS NULL AND ${k} IS NOT NULL`;
+      const count = Number((await connection.runAndReadAll(`SELECT count(*) ${open}`)).getRows()[0]![0]);
+      const since = new Float64Array(count);
+      const ints = integer ? new BigInt64Array(count) : undefined;
+      const texts: string[] | undefined = integer ? undefined : [];
+      const result = await connection.stream(`SELECT ${integer ? `CAST(${k} AS BIGINT)` : `CAST(${k} AS VARCHAR)`}, epoch_ms("entered_at") ${open} ORDER BY 1`);
+      let n = 0;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const keys = chunk.getColumnVector(0);
+        const starts = chunk.getColumnVector(1);
+        for (let i = 0; i < chunk.rowCount && n < count; i++, n++) {
+          if (ints) ints[n] = keys.getItem(i) as bigint;
+          else texts!.push(String(keys.getItem(i)));
+          since[n] = Number(starts.getItem(i));
+        }
+      }
+      if (texts) sortTexts(texts, since);
+      segments.set(segment, { keyColumn, since, ...(ints ? { ints } : { texts: texts! }) });
+    }
+    return new MembershipIndex(fingerprint, segments);
+  }
+
+  /** The segments with history, by name. */
+  get segmentNames(): string[] {
+    return [...this.segments.keys()].sort();
+  }
+
+  has(segment: string): boolean {
+    return this.segments.has(segment);
+  }
+
+  size(segment: string): number {
+    return this.segments.get(segment)?.since.length ?? 0;
+  }
+
+  keyColumn(segment: string): string | undefined {
+    return this.segments.get(segment)?.keyColumn;
+  }
+
+  /** The segments `key` is a member of now, with the start of each stay. */
+  segmentsOf(key: string): { segment: string; since: string }[] {
+    const out: { segment: string; since: string }[] = [];
+    for (const [segment, members] of this.segments) {
+      const at = find(members, key);
+      if (at >= 0) out.push({ segment, since: new Date(members.since[at]!).toISOString() });
+    }
+    return out.sort((a, b) => (a.segment < b.segment ? -1 : 1));
+  }
+
+  /**
+   * Members in key order after `after` (a key from the previous page; none: from the start), at
+   * most `limit`, and the cursor of the next page (null at the end). Stable while the index is.
+   */
+  members(segment: string, after: string | undefined, limit: number): { members: CurrentMember[]; next: string | null } {
+    const m = this.segments.get(segment);
+    if (!m) return { members: [], next: null };
+    const length = m.since.length;
+    let start = after === undefined ? 0 : upperBound(m, after);
+    const members: CurrentMember[] = [];
+    for (; start < length && members.length < limit; start++) members.push({ key: keyAt(m, start), since: new Date(m.since[start]!).toISOString() });
+    return { members, next: start < length && members.length > 0 ? members[members.length - 1]!.key : null };
+  }
+}
+
+/** The segment folders of a notebook's membership history that hold stays. */
+async function segmentNames(lake: string, notebook: string): Promise<string[]> {
+  const folder = dirname(dirname(membershipFile(lake, notebook, 'x')));
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const out: string[] = [];
+  for (const name of names.sort()) {
+    if ((await stat(membershipFile(lake, notebook, name)).catch(() => undefined))?.isFile()) out.push(name);
+  }
+  return out;
+}
+
+/** The stays files of a notebook with size and time: changes exactly when a run publishes. */
+export async function membershipFingerprint(lake: string, notebook: string): Promise<string> {
+  const parts: string[] = [];
+  for (const name of await segmentNames(lake, notebook)) {
+    const info = await stat(membershipFile(lake, notebook, name)).catch(() => undefined);
+    if (info) parts.push(`${name}\t${info.size}\t${info.mtimeMs}\t${info.ino}`);
+  }
+  return parts.join('\n');
+}
+
+function keyAt(m: SegmentMembers, i: number): string {
+  return m.ints ? m.ints[i]!.toString() : m.texts![i]!;
+}
+
+/** The index of `key` among the members, or -1. */
+function find(m: SegmentMembers, key: string): number {
+  const i = lowerBound(m, key);
+  if (i === undefined || i >= m.since.length) return -1;
+  return keyAt(m, i) === canonical(m, key) ? i : -1;
+}
+
+/** A key as the index writes it (`007` is 7 for an integer key). */
+function canonical(m: SegmentMembers, key: string): string {
+  return m.ints ? BigInt(key).toString() : key;
+}
+
+/** The first position whose key is >= `key`; undefined for a key that cannot be in the index. */
+function lowerBound(m: SegmentMembers, key: string): number | undefined {
+  if (m.ints) {
+    const k = intKey(key);
+    if (k === undefined) return undefined;
+    return search(m.ints.length, (i) => m.ints![i]! < k);
+  }
+  return search(m.texts!.length, (i) => m.texts![i]! < key);
+}
+
+/** The first position whose key is > `key`. */
+function upperBound(m: SegmentMembers, key: string): number {
+  if (m.ints) {
+    const k = intKey(key);
+    if (k === undefined) return /^-/.test(key) ? 0 : m.ints.length;
+    return search(m.ints.length, (i) => m.ints![i]! <= k);
+  }
+  return search(m.texts!.length, (i) => m.texts![i]! <= key);
+}
+
+/** An integer key within BIGINT's range, or undefined. */
+function intKey(key: string): bigint | undefined {
+  if (!/^-?\d{1,20}$/.test(key)) return undefined;
+  const k = BigInt(key);
+  return k < int64.min || k > int64.max ? undefined : k;
+}
+
+/** The first i in [0, n) where `before(i)` is false (binary search over a sorted array). */
+function search(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sorts text keys by JavaScript's order (DuckDB's collation may differ), `since` alongside. */
+function sortTexts(texts: string[], since: Float64Array): void {
+  const order = texts.map((_, i) => i).sort((a, b) => (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0));
+  const keys = order.map((i) => texts[i]!);
+  const starts = Float64Array.from(order, (i) => since[i]!);
+  for (let i = 0; i < keys.length; i++) texts[i] = keys[i]!;
+  since.set(starts);
+}
