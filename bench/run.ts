@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchCompile } from './compile.js';
 import { benchGenerate } from './generate.js';
+import { benchHistory } from './history.js';
 import { benchLand } from './land.js';
 import { benchProfile } from './profile.js';
 import type { BenchResult } from './result.js';
@@ -12,7 +13,7 @@ import { benchWorkbenchUi } from './workbench-ui.js';
 /**
  * `npm run bench`: every figure the issues name, printed as a table (and saved as JSON).
  *   --events N   size of the generated month (default 42.4M, the REES46 October scale)
- *   --only A,B   run some groups: compile, generate, profile, land, server, ui
+ *   --only A,B   run some groups: compile, generate, profile, history, land, server, ui
  *   --keep       keep the generated lake (in .kohort/bench/lake) for the next run
  */
 const { values } = parseArgs({
@@ -45,20 +46,30 @@ const groups: [string, () => Promise<BenchResult[]> | BenchResult[]][] = [
   [
     'profile',
     async () => {
-      if (!existsSync(ready)) {
-        // The profile needs the generated month; make it when the generate group did not run.
-        rmSync(lake, { recursive: true, force: true });
-        mkdirSync(lake, { recursive: true });
-        await benchGenerate({ events, lake });
-        writeFileSync(ready, '');
-      }
+      await ensureMonth();
       return benchProfile({ lake });
+    },
+  ],
+  [
+    'history',
+    async () => {
+      await ensureMonth();
+      return benchHistory({ lake, root: join(root, 'history') });
     },
   ],
   ['land', () => benchLand()],
   ['server', () => benchServer()],
   ['ui', () => benchWorkbenchUi()],
 ];
+
+/** The generated month the profile and history groups read; made here when the generate group did not run. */
+async function ensureMonth(): Promise<void> {
+  if (existsSync(ready)) return;
+  rmSync(lake, { recursive: true, force: true });
+  mkdirSync(lake, { recursive: true });
+  await benchGenerate({ events, lake });
+  writeFileSync(ready, '');
+}
 
 const all: (BenchResult & { group: string })[] = [];
 for (const [group, run] of groups) {

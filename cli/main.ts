@@ -13,6 +13,7 @@ const handlers: Record<string, () => Promise<Handler>> = {
   check: async () => (await import('./check.js')).checkCommand,
   compile: async () => (await import('./compile.js')).compileCommand,
   run: async () => (await import('./run.js')).runCommand,
+  runs: async () => (await import('./runs.js')).runsCommand,
   import: async () => (await import('./data.js')).importCommand,
   generate: async () => (await import('./data.js')).generateCommand,
   serve: async () => (await import('./serve.js')).serveCommand,

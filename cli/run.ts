@@ -14,6 +14,10 @@ const defaultTableLimit = 40;
 
 /** `kohort run FILE`: runs cells (all result cells by default) and prints their tables. */
 export async function runCommand(parsed: ParsedCommand, io: Io): Promise<number> {
+  // A recorded run (a schedule's refresh, or a past run again) is cli/runs.ts's.
+  if (stringValue(parsed, 'schedule') !== undefined || stringValue(parsed, 'rerun') !== undefined) {
+    return (await import('./runs.js')).scheduledRunCommand(parsed, io);
+  }
   const file = parsed.positionals[0]!;
   const format = (stringValue(parsed, 'format') ?? 'table') as OutputFormat;
   if (!outputFormats.includes(format)) throw new UsageError(`--format must be one of ${outputFormats.join(', ')}, not \`${format}\``, 'run');

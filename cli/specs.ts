@@ -38,9 +38,14 @@ export const commandSpecs: CommandSpec[] = [
       'as-of': asOf,
       format: { type: 'string', value: 'table|csv|json', help: 'output format (default: table)' },
       limit: { type: 'string', value: 'N', help: 'rows to print per cell (default: 40 for table, all for csv and json)' },
+      schedule: { type: 'string', value: 'NAME', help: 'run a schedule cell’s refresh now, recorded, with its retries (for cron, Airflow)' },
+      rerun: { type: 'string', value: 'RUN_ID', help: 'run a recorded run again, at its as-of time (`kohort runs FILE` lists them)' },
     },
     details:
       'Without --cell, runs every profile, segment, query, sql and plot cell in file order, each under a title.\n' +
+      'With --schedule or --rerun, the run is recorded under .kohort/runs/ beside the notebook, its profiles and\n' +
+      'segments are kept as dated snapshots in the lake, and a per-cell log is printed (--format json: the record);\n' +
+      'it exits 1 when the run failed, printing the error’s cell and file:line:col.\n' +
       'Relations the cells share (such as the scan that computes every metric) are computed once.\n' +
       'csv and json hold exact values: BIGINT ids keep every digit, timestamps are ISO 8601 text.\n' +
       'Environment: KOHORT_MEMORY_LIMIT (e.g. 8GB) and KOHORT_THREADS size DuckDB.',
@@ -64,6 +69,20 @@ export const commandSpecs: CommandSpec[] = [
       '  json: one object {"kohort": metadata, "members": [...]};\n' +
       '  csv: beside the file, as FILE.meta.json.\n' +
       'DuckDB writes the file itself, so a 3M-member export needs no more memory than a run.',
+  },
+  {
+    name: 'runs',
+    summary: 'list a notebook’s recorded runs, newest first',
+    args: 'FILE',
+    positionals: [1, 1],
+    options: {
+      format: { type: 'string', value: 'table|json', help: 'output format (default: table; json: the full records)' },
+      limit: { type: 'string', value: 'N', help: 'how many runs (default: 20)' },
+    },
+    details:
+      'Runs are recorded by `kohort run FILE --schedule NAME`, `--rerun RUN_ID` and the schedules of `kohort serve`:\n' +
+      'start, end, status, trigger, per-cell timings and row counts, errors with their place, the as-of time and\n' +
+      'the lake files read. A run left running by a process that died is marked failed here.',
   },
   {
     name: 'import',

@@ -62,6 +62,10 @@ export interface HistoryReport {
  */
 export async function writeRunHistory(session: NotebookSession, cells: string[], run: HistoryRun): Promise<HistoryReport> {
   if (run.runId.trim() === '') throw new UserError('a run needs an id');
+  if (session.lakeSync !== undefined) {
+    // session.lake is then a local cache of the HDFS lake: history written there would be no one's.
+    throw new UserError(`run history is kept in local lakes only; ${session.lakeSync.lake} is an HDFS lake`, session.file);
+  }
   const lake = session.lake;
   const notebook = notebookId(run.notebook);
   const targets = cells.map((name) => session.cell(name)).filter((c) => c.kind === 'profile' || c.kind === 'segment');

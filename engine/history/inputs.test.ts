@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { membershipFile } from '../../dsl/index.js';
 import { NotebookSession } from '../session.js';
-import { A, C, events } from '../../tests/support/hand-events.js';
+import { A, C, writeHandEvents } from '../../tests/support/hand-events.js';
 import { useScratch } from '../../tests/support/scratch.js';
 import { writeRunHistory } from './index.js';
 
@@ -19,13 +19,7 @@ let file: string;
 beforeAll(async () => {
   lake = scratch.freshLake();
   mkdirSync(lake);
-  const values = events
-    .map(([id, t, type, brand, price]) => `('${id}'::BIGINT, TIMESTAMP '${t}', '${type}', ${brand === null ? 'NULL' : `'${brand}'`}, ${price}::DOUBLE)`)
-    .join(',\n');
-  await scratch.db.run(
-    `COPY (SELECT *, CAST(event_time AS DATE) AS date FROM (VALUES ${values}) t(user_id, event_time, event_type, brand, price))
-     TO '${join(lake, 'events')}' (FORMAT parquet, PARTITION_BY (date))`,
-  );
+  await writeHandEvents(scratch.db, lake);
   file = join(scratch.root, 'shop.kohort');
   writeFileSync(
     file,

@@ -6,6 +6,8 @@ import { hashOfVersion } from './notebooks.js';
 import type { PipelinesReport } from './pipelines-status.js';
 import { resultKey, type PreparedNotebook } from './prepared.js';
 import { Cancelled } from './result-cache.js';
+import { scheduleRoutes } from './schedules-routes.js';
+import type { ScheduleService } from './schedules.js';
 import type { Workbench } from './workbench.js';
 
 export interface RouteContext {
@@ -13,6 +15,8 @@ export interface RouteContext {
   res: ServerResponse;
   url: URL;
   app: Workbench;
+  /** The schedules `kohort serve` runs (absent when it runs without them). */
+  schedules?: ScheduleService;
 }
 
 export interface Route {
@@ -214,6 +218,7 @@ export const routes: readonly Route[] = [
       sendJson(res, 200, report);
     },
   },
+  ...scheduleRoutes,
 ];
 
 /**

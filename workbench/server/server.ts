@@ -9,6 +9,7 @@ import { authorize, isLoopback, tokenCookieHeader } from './auth.js';
 import { errorResponse, sendJson } from './http.js';
 import { defaultUiDir } from './locate.js';
 import { handleApi } from './routes.js';
+import { ScheduleService } from './schedules.js';
 import { serveStatic } from './static.js';
 import { Workbench } from './workbench.js';
 
@@ -47,6 +48,8 @@ export interface ServerOptions {
    * overrides lander options (tests: a short consumer-group session timeout).
    */
   pipelines?: boolean | { land?: Partial<LandOptions> };
+  /** Run the workspace's schedule cells (default true). */
+  schedules?: boolean;
 }
 
 /** A running server. */
@@ -98,6 +101,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
     ...(options.pipelines !== undefined ? { pipelines: options.pipelines } : {}),
   });
+  const schedules =
+    options.schedules === false
+      ? undefined
+      : new ScheduleService({
+          workspace,
+          lake,
+          // Runs open their own sessions: an HDFS lake is synced by its address.
+          runLake: lakeAccess.given,
+          notebooks: app.notebooks,
+          log,
+          ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+          ...(options.threads ? { threads: options.threads } : {}),
+        });
 
   let port = options.port ?? defaultPort;
   const server = createServer((req, res) => {
@@ -132,7 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           return;
         }
       }
-      if (url.pathname === '/api' || url.pathname.startsWith('/api/')) await handleApi({ req, res, url, app });
+      if (url.pathname === '/api' || url.pathname.startsWith('/api/')) await handleApi({ req, res, url, app, ...(schedules ? { schedules } : {}) });
       else await serveStatic(req, res, url, uiDir);
     } catch (e) {
       const { status, body, headers } = errorResponse(e);
@@ -159,6 +175,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   port = (server.address() as AddressInfo).port;
   app.pipelines?.start();
+  await schedules?.start().catch((e) => log(`kohort serve: starting the schedules: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
   const shown = host.includes(':') ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;
@@ -170,6 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const stopped = new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
         await stopped;
+        await schedules?.close();
         await app.close();
       })();
       return closing;
