@@ -1,4 +1,5 @@
 import type { CompiledNotebook, SchemaCatalog } from '../../../dsl/index.js';
+import type { PipelinesReport } from '../../server/pipelines-status.js';
 
 /** A notebook in the workspace list. */
 export interface NotebookEntry {
@@ -186,6 +187,11 @@ export class ApiClient {
 
   customer(request: { path: string; text: string; key: string; profile?: string; dailyProfile?: string }, signal?: AbortSignal): Promise<CustomerView> {
     return this.json('POST', '/api/customer', { body: request, ...(signal ? { signal } : {}) });
+  }
+
+  /** The pipelines the server runs in the background, and the lake queries read. */
+  pipelines(signal?: AbortSignal): Promise<PipelinesReport> {
+    return this.json('GET', '/api/pipelines', signal ? { signal } : {});
   }
 
   /** Server-sent events for edits of `path` after `version`; returns a function that stops watching. */
