@@ -178,6 +178,17 @@ describe.skipIf(skip)('pipelines in kohort serve (real Kafka, real HDFS)', () =>
 
     const text = notebookText(topic);
     expect(countsOf(await run(server, 'live.kohort', text, 'by_type'))).toEqual(countsByType(rows));
+
+    // Closing the server stops the pipeline cleanly: the group's committed offsets are where the lake is.
+    await server.close();
+    const admin = kafkaClient({ brokers: brokers() }).admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({ groupId: landed.group!, topics: [topic] });
+      expect(offsets!.partitions.map((p) => p.offset).sort()).toEqual(landed.partitions.map((p) => p.highWatermark).sort());
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   test('an edited pipeline restarts (others do not); a broken cell fails with its place; an unreachable broker is retried with the reason', async () => {
@@ -227,10 +238,20 @@ describe.skipIf(skip)('pipelines in kohort serve (real Kafka, real HDFS)', () =>
     const away = await until(server, 'away.kohort#away', 'the unreachable broker', (p) => p.state === 'retrying', 30_000);
     expect(away.reason).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}.*(ECONNREFUSED|Connection error)`));
 
+    // An HDFS nobody answers at: the pipeline waits, saying so (and the server still stops promptly).
+    writeFileSync(join(workspace, 'nohdfs.kohort'), notebookText(b).replace('into events', `into events lake "webhdfs://127.0.0.1:${port}/lake" group "nohdfs"`));
+    const noHdfs = await until(server, 'nohdfs.kohort#live', 'waiting for HDFS', (p) => p.state === 'retrying', 60_000);
+    expect(noHdfs.reason).toMatch(new RegExp(`^HDFS: NameNode 127\\.0\\.0\\.1:${port}: connection refused — LISTSTATUS /lake/`));
+
     // Deleting a notebook stops its pipeline.
     const del = await fetch(`${server.url}/api/notebooks/file?path=away.kohort`, { method: 'DELETE' });
     expect(del.status).toBe(200);
     await waitFor('away to be gone', async () => ((await pipeline(server, 'away.kohort#away')) ? undefined : true), 20_000);
+
+    // Closing does not hang on the pipeline that waits for HDFS: it gives up on it after a few seconds.
+    const t0 = performance.now();
+    await server.close();
+    expect(performance.now() - t0).toBeLessThan(20_000);
   });
 
   test('serve --lake hdfs://…: a pipeline lands into the real HDFS, and a query cell reads it through the cache', async () => {
