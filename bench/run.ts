@@ -5,6 +5,7 @@ import { benchCompile } from './compile.js';
 import { benchGenerate } from './generate.js';
 import { benchHistory } from './history.js';
 import { benchLand } from './land.js';
+import { benchMembership } from './membership.js';
 import { benchProfile } from './profile.js';
 import type { BenchResult } from './result.js';
 import { benchServer } from './workbench-server.js';
@@ -13,7 +14,7 @@ import { benchWorkbenchUi } from './workbench-ui.js';
 /**
  * `npm run bench`: every figure the issues name, printed as a table (and saved as JSON).
  *   --events N   size of the generated month (default 42.4M, the REES46 October scale)
- *   --only A,B   run some groups: compile, generate, profile, history, land, server, ui
+ *   --only A,B   run some groups: compile, generate, profile, history, land, server, ui, membership
  *   --keep       keep the generated lake (in .kohort/bench/lake) for the next run
  */
 const { values } = parseArgs({
@@ -60,6 +61,7 @@ const groups: [string, () => Promise<BenchResult[]> | BenchResult[]][] = [
   ['land', () => benchLand()],
   ['server', () => benchServer()],
   ['ui', () => benchWorkbenchUi()],
+  ['membership', () => benchMembership()],
 ];
 
 /** The generated month the profile and history groups read; made here when the generate group did not run. */

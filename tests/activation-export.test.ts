@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../cli/main.js';
 import type { Io } from '../cli/io.js';
-import { A, C, events } from './support/hand-events.js';
+import { A, C } from './support/hand-events.js';
+import { writeHandEvents } from './support/hand-lake.js';
 import { useScratch } from './support/scratch.js';
 
 const scratch = useScratch('kohort-export');
@@ -31,13 +32,7 @@ beforeAll(async () => {
   lake = join(scratch.root, 'lake');
   mkdirSync(workspace);
   mkdirSync(lake);
-  const values = events
-    .map(([id, t, type, brand, price]) => `('${id}'::BIGINT, TIMESTAMP '${t}', '${type}', ${brand === null ? 'NULL' : `'${brand}'`}, ${price}::DOUBLE)`)
-    .join(',\n');
-  await scratch.db.run(
-    `COPY (SELECT *, CAST(event_time AS DATE) AS date FROM (VALUES ${values}) t(user_id, event_time, event_type, brand, price))
-     TO '${join(lake, 'events')}' (FORMAT parquet, PARTITION_BY (date))`,
-  );
+  await writeHandEvents(scratch.db, join(lake, 'events'));
   writeFileSync(join(workspace, 'shop.kohort'), notebook());
 });
 

@@ -7,7 +7,8 @@ import { NotebookSession } from '../engine/session.js';
 import { startServer, type RunningServer } from '../workbench/server/index.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { A, B, C, events } from './support/hand-events.js';
+import { A, B, C } from './support/hand-events.js';
+import { writeHandEvents } from './support/hand-lake.js';
 import { useScratch } from './support/scratch.js';
 
 const scratch = useScratch('kohort-activation-serve');
@@ -35,13 +36,7 @@ beforeAll(async () => {
   lake = join(scratch.root, 'lake');
   mkdirSync(workspace);
   mkdirSync(lake);
-  const values = events
-    .map(([id, t, type, brand, price]) => `('${id}'::BIGINT, TIMESTAMP '${t}', '${type}', ${brand === null ? 'NULL' : `'${brand}'`}, ${price}::DOUBLE)`)
-    .join(',\n');
-  await scratch.db.run(
-    `COPY (SELECT *, CAST(event_time AS DATE) AS date FROM (VALUES ${values}) t(user_id, event_time, event_type, brand, price))
-     TO '${join(lake, 'events')}' (FORMAT parquet, PARTITION_BY (date))`,
-  );
+  await writeHandEvents(scratch.db, join(lake, 'events'));
   const file = join(workspace, 'shop.kohort');
   writeFileSync(file, notebook);
   // Two real runs of the notebook's history: as of the end of Oct 2, then of Oct 3.

@@ -16,7 +16,8 @@ import {
 } from '../engine/activation/index.js';
 import { writeRunHistory } from '../engine/history/index.js';
 import { NotebookSession } from '../engine/session.js';
-import { A, B, C, events } from './support/hand-events.js';
+import { A, B, C } from './support/hand-events.js';
+import { writeHandEvents } from './support/hand-lake.js';
 import { useScratch } from './support/scratch.js';
 
 const scratch = useScratch('kohort-webhooks');
@@ -261,13 +262,7 @@ describe('webhook deliveries of segment changes', () => {
     const historyLake = join(scratch.root, 'history-lake');
     mkdirSync(workspace, { recursive: true });
     mkdirSync(historyLake, { recursive: true });
-    const values = events
-      .map(([id, t, type, brand, price]) => `('${id}'::BIGINT, TIMESTAMP '${t}', '${type}', ${brand === null ? 'NULL' : `'${brand}'`}, ${price}::DOUBLE)`)
-      .join(',\n');
-    await scratch.db.run(
-      `COPY (SELECT *, CAST(event_time AS DATE) AS date FROM (VALUES ${values}) t(user_id, event_time, event_type, brand, price))
-       TO '${join(historyLake, 'events')}' (FORMAT parquet, PARTITION_BY (date))`,
-    );
+    await writeHandEvents(scratch.db, join(historyLake, 'events'));
     const file = join(workspace, 'daily.kohort');
     writeFileSync(
       file,

@@ -92,8 +92,9 @@ export class MembershipIndex {
   /** The segments `key` is a member of now, with the start of each stay. */
   segmentsOf(key: string): { segment: string; since: string }[] {
     const out: { segment: string; since: string }[] = [];
+    const asInt = intKey(key);
     for (const [segment, members] of this.segments) {
-      const at = find(members, key);
+      const at = find(members, key, asInt);
       if (at >= 0) out.push({ segment, since: new Date(members.since[at]!).toISOString() });
     }
     return out.sort((a, b) => (a.segment < b.segment ? -1 : 1));
@@ -139,26 +140,15 @@ function keyAt(m: SegmentMembers, i: number): string {
   return m.ints ? m.ints[i]!.toString() : m.texts![i]!;
 }
 
-/** The index of `key` among the members, or -1. */
-function find(m: SegmentMembers, key: string): number {
-  const i = lowerBound(m, key);
-  if (i === undefined || i >= m.since.length) return -1;
-  return keyAt(m, i) === canonical(m, key) ? i : -1;
-}
-
-/** A key as the index writes it (`007` is 7 for an integer key). */
-function canonical(m: SegmentMembers, key: string): string {
-  return m.ints ? BigInt(key).toString() : key;
-}
-
-/** The first position whose key is >= `key`; undefined for a key that cannot be in the index. */
-function lowerBound(m: SegmentMembers, key: string): number | undefined {
+/** The index of `key` (`asInt`: the key as a BIGINT, parsed once) among the members, or -1. */
+function find(m: SegmentMembers, key: string, asInt: bigint | undefined): number {
   if (m.ints) {
-    const k = intKey(key);
-    if (k === undefined) return undefined;
-    return search(m.ints.length, (i) => m.ints![i]! < k);
+    if (asInt === undefined) return -1;
+    const i = search(m.ints.length, (j) => m.ints![j]! < asInt);
+    return i < m.ints.length && m.ints[i] === asInt ? i : -1;
   }
-  return search(m.texts!.length, (i) => m.texts![i]! < key);
+  const i = search(m.texts!.length, (j) => m.texts![j]! < key);
+  return i < m.texts!.length && m.texts![i] === key ? i : -1;
 }
 
 /** The first position whose key is > `key`. */

@@ -38,6 +38,41 @@ export interface SegmentSummary {
   preview: Record<string, unknown>[];
 }
 
+/** `POST /api/segment-preview`: a segment's size while its rule is typed. */
+export interface SegmentPreview {
+  segment: string;
+  source: string;
+  size: number;
+  /** All customers of the source: the universe the share is of. */
+  total: number;
+  share: number;
+  overlap: { segment: string; otherSize: number; both: number; shareOfSegment: number; shareOfOther: number } | null;
+  millis: number;
+}
+
+/** A segment export to save: the file, its name, and its metadata (`X-Kohort-Export`). */
+export interface SegmentExport {
+  blob: Blob;
+  filename: string;
+  meta: Record<string, unknown>;
+}
+
+/** One run's webhook deliveries to one destination (`GET /api/deliveries`). */
+export interface DeliverySummary {
+  run: string;
+  asOf: string | null;
+  destination: string;
+  url: string;
+  status: 'delivered' | 'pending' | 'failing';
+  batches: number;
+  delivered: number;
+  joined: number;
+  left: number;
+  attempts: number;
+  lastError?: string;
+  lastAttemptAt?: string;
+}
+
 export interface CustomerView {
   key: string;
   keyColumn?: string;
@@ -192,6 +227,25 @@ export class ApiClient {
   /** The pipelines the server runs in the background, and the lake queries read. */
   pipelines(signal?: AbortSignal): Promise<PipelinesReport> {
     return this.json('GET', '/api/pipelines', signal ? { signal } : {});
+  }
+
+  /** Counts a segment of (possibly unsaved) text; abort `signal` to cancel the query on the server. */
+  segmentPreview(request: { path: string; text: string; cell: string; overlapWith?: string }, signal?: AbortSignal): Promise<SegmentPreview> {
+    return this.json('POST', '/api/segment-preview', { body: request, ...(signal ? { signal } : {}) });
+  }
+
+  /** A segment's members as a file (csv, parquet or json) with its metadata. */
+  async exportSegment(request: { path: string; text: string; cell: string; format: 'csv' | 'parquet' | 'json' }, signal?: AbortSignal): Promise<SegmentExport> {
+    const res = await this.send('POST', '/api/export', { body: request, ...(signal ? { signal } : {}) });
+    const filename = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? `${request.cell}.${request.format}`;
+    const meta = JSON.parse(decodeURIComponent(res.headers.get('X-Kohort-Export') ?? '%7B%7D')) as Record<string, unknown>;
+    return { blob: await res.blob(), filename, meta };
+  }
+
+  /** The webhook delivery log of a notebook, newest run first. */
+  async deliveries(path: string, signal?: AbortSignal): Promise<DeliverySummary[]> {
+    const body = await this.json<{ deliveries: DeliverySummary[] }>('GET', '/api/deliveries', { query: { path }, ...(signal ? { signal } : {}) });
+    return body.deliveries;
   }
 
   /** Server-sent events for edits of `path` after `version`; returns a function that stops watching. */

@@ -7,6 +7,7 @@ import { parseRoute, type Route } from '../../model/routes.js';
 import { LightElement } from '../../styles/light-element.js';
 import '../notebook-list/notebook-list.js';
 import '../notebook-view/notebook-view.js';
+import '../deliveries-panel/deliveries-panel.js';
 import '../pipeline-panel/pipeline-panel.js';
 import styles from './kohort-app.styles.js';
 
@@ -44,7 +45,8 @@ export class KohortApp extends LightElement {
     document.title = route.page === 'notebook' ? `${route.path} · kohort` : 'kohort';
     // Pipelines run in the background: a notebook shows its own, the list shows all (and the lake).
     return route.page === 'notebook'
-      ? html`<kohort-pipeline-panel notebook=${route.path}></kohort-pipeline-panel><kohort-notebook-view path=${route.path}></kohort-notebook-view>`
+      ? html`<kohort-pipeline-panel notebook=${route.path}></kohort-pipeline-panel><kohort-notebook-view path=${route.path}></kohort-notebook-view
+          ><kohort-deliveries-panel path=${route.path}></kohort-deliveries-panel>`
       : html`<kohort-notebook-list></kohort-notebook-list><kohort-pipeline-panel></kohort-pipeline-panel>`;
   }
 }

@@ -59,6 +59,8 @@ export class KohortNotebookCell extends LightElement {
   @property() accessor sqlKey = '';
   /** Customer key columns, passed to result views. */
   @property({ attribute: false }) accessor keyColumns: string[] = [];
+  /** Every segment of the notebook: what a segment's size preview can overlap with. */
+  @property({ attribute: false }) accessor segmentNames: string[] = [];
   /** A note after a run that had nothing to show (e.g. a cell of metrics). */
   @property() accessor note = '';
 
@@ -187,7 +189,15 @@ export class KohortNotebookCell extends LightElement {
       .monaco=${this.monaco}
       .model=${this.model}
       @kohort-run=${this.onRunFromEditor}
-    ></kohort-cell-editor>`;
+    ></kohort-cell-editor>${this.renderSizePreview(cell)}`;
+  }
+
+  /** A kohort cell that defines segments shows their live size under the editor. */
+  private renderSizePreview(cell: CellModel) {
+    const segments = this.results.filter((r) => r.definition.kind === 'segment').map((r) => ({ name: r.definition.name, broken: r.definition.broken === true }));
+    if (cell.kind !== 'kohort' || segments.length === 0) return nothing;
+    void import('../size-preview/size-preview.js');
+    return html`<kohort-size-preview path=${this.path} .text=${this.notebookText()} .segments=${segments} .others=${this.segmentNames}></kohort-size-preview>`;
   }
 
   private renderProblems() {

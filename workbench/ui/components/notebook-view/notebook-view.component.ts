@@ -74,6 +74,8 @@ export class KohortNotebookView extends LightElement {
   private runCounter = 0;
   private markerKeys = new Map<string, string>();
   private keyColumnsMemo: string[] = [];
+  /** Every segment of the notebook (the size preview's overlap choices), memoised so cells keep their props. */
+  private segmentNamesMemo: string[] = [];
   /** The notebook's text now (cells read it for the SQL panel). */
   private readonly currentText = () => this.doc?.text ?? '';
   private unwatch: (() => void) | undefined;
@@ -620,6 +622,8 @@ export class KohortNotebookView extends LightElement {
     const keys = [...new Set(Object.values(this.analysis?.sourceKeys ?? {}))];
     if (keys.join('\u0000') !== this.keyColumnsMemo.join('\u0000')) this.keyColumnsMemo = keys;
     const keyColumns = this.keyColumnsMemo;
+    const segments = [...this.graph.values()].filter((d) => d.kind === 'segment').map((d) => d.name);
+    if (segments.join('\u0000') !== this.segmentNamesMemo.join('\u0000')) this.segmentNamesMemo = segments;
     const problems = this.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
     const busy = this.runs.busy();
     return html`
@@ -669,6 +673,7 @@ export class KohortNotebookView extends LightElement {
             .notebookText=${this.currentText}
             sqlKey=${(results.get(cell.id) ?? []).map((r) => r.definition.textHash).join(',') + (this.analysis?.globalInputs ?? '')}
             .keyColumns=${keyColumns}
+            .segmentNames=${this.segmentNamesMemo}
             note=${this.notes.get(cell.id) ?? ''}
           ></kohort-notebook-cell>`,
         )}

@@ -12,6 +12,7 @@ import { chartRows } from '../../results/columns.js';
 import { recordText } from '../../results/records.js';
 import '../result-chart/result-chart.js';
 import '../result-table/result-table.js';
+import '../segment-export/segment-export.js';
 import styles from './result-view.styles.js';
 
 const kb = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
@@ -91,6 +92,7 @@ export class KohortResultView extends LitElement {
             ><span class="figure">${share.toFixed(share < 1 ? 2 : 1)}%</span><span class="label">of ${s.total.toLocaleString('en-US')}</span
             ><span class="share"><span style="width: ${Math.min(100, share)}%"></span></span
           ></span>
+          <kohort-segment-export path=${this.path} .text=${this.run?.text ?? ''} cell=${this.definition?.name ?? ''}></kohort-segment-export>
           <span class="members"
             >members:
             ${preview.slice(0, 8).map((m) => {
