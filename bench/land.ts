@@ -8,6 +8,7 @@ import { ensureTopic, kafkaClient, keyPartitioner } from '../connectors/kafka/cl
 import { startLander } from '../connectors/land/lander.js';
 import { liveEvents } from '../connectors/replay/live.js';
 import { rowMessage, sendAll, type ReplayMessage } from '../connectors/replay/replay.js';
+import { benchHdfsQuery } from './hdfs-query.js';
 import type { BenchResult } from './result.js';
 
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -81,6 +82,8 @@ export async function benchLand(): Promise<BenchResult[]> {
         note: `${events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s, ${status.files} files; ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s in this process (workers included)`,
       });
     }
+    // Queries read what landed in HDFS through the local cache: first run vs cached re-run.
+    results.push(...(await benchHdfsQuery(`webhdfs://${new URL(webhdfs).host}${hdfsRoot}`, events)));
     const client = new WebHdfs({ url: webhdfs });
     await client.delete(hdfsRoot, { recursive: true }).catch(() => undefined);
     client.close();
