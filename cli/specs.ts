@@ -34,7 +34,7 @@ export const commandSpecs: CommandSpec[] = [
     positionals: [1, 1],
     options: {
       cell,
-      lake,
+      lake: { ...lake, value: 'DIR|URL', help: 'the lake: a folder, or hdfs://HOST:PORT/PATH read through a cache in .kohort/hdfs (default: $KOHORT_LAKE, else ./lake)' },
       'as-of': asOf,
       format: { type: 'string', value: 'table|csv|json', help: 'output format (default: table)' },
       limit: { type: 'string', value: 'N', help: 'rows to print per cell (default: 40 for table, all for csv and json)' },
@@ -133,13 +133,16 @@ export const commandSpecs: CommandSpec[] = [
     positionals: [0, 1],
     options: {
       workspace: { type: 'string', value: 'DIR', help: 'the folder of notebooks (same as DIR; default: the current folder)' },
-      lake: { type: 'string', value: 'DIR', help: 'the lake (default: $KOHORT_LAKE, else DIR/lake)' },
+      lake: { type: 'string', value: 'DIR|URL', help: 'the lake: a folder or hdfs://HOST:PORT/PATH (default: $KOHORT_LAKE, else DIR/lake)' },
       host: { type: 'string', value: 'HOST', help: 'address to listen on (default: 127.0.0.1; others need --token)' },
       port: { type: 'string', value: 'N', help: 'port (default: 4400; 0 picks a free one)' },
       token: { type: 'string', value: 'T', help: 'access token, 16+ characters (default: $KOHORT_TOKEN)' },
     },
     details:
-      'Serves the notebooks in DIR (default: the current folder) until Ctrl-C. DuckDB may read DIR and the lake only.',
+      'Serves the notebooks in DIR (default: the current folder) until Ctrl-C. DuckDB may read DIR and the lake only.\n' +
+      'Runs every pipeline cell of the notebooks in the background (Kafka → the lake, exactly once), restarting one when\n' +
+      'its cell changes; the workbench shows their status live (also GET /api/pipelines). An hdfs:// lake is queried\n' +
+      'through a cache of its landed files under DIR/.kohort/hdfs, brought up to date before each run.',
   },
   {
     name: 'help',
