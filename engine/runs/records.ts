@@ -55,6 +55,8 @@ export interface SegmentLog {
   members: number;
   joined: number;
   left: number;
+  /** How the run changed the membership history: `advanced` / `replaced` the last run, or `past` (a rerun older than it: untouched). */
+  effect?: 'advanced' | 'replaced' | 'past';
 }
 
 /** One try of a run; a run retries after a failed attempt, waiting longer each time. */
