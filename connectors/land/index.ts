@@ -1,4 +1,4 @@
-export { Lander, startLander, type FlushRules, type LandOptions, type LandStatus } from './lander.js';
+export { Lander, startLander, type FlushRules, type LandOptions, type LandPartitionStatus, type LandStatus } from './lander.js';
 export { landCommand, landUsage, formatLandStatus } from './command.js';
 export { parseMessage, type LandReject, type LandRejectCode, type MessageFormat } from './message.js';
 export { deadLetterDataset, parseUnitFileName, unitFileName, type UnitName } from './naming.js';

@@ -6,6 +6,8 @@ import type { WebHdfsOptions } from '../hdfs/webhdfs.js';
 import { checkTopicName, kafkaClient } from '../kafka/client.js';
 import type { MessageFormat } from './message.js';
 import { deadLetterDataset, isUnitTempName, parseUnitFileName, tpKey } from './naming.js';
+import type { LandPartitionStatus } from './partition-status.js';
+export type { LandPartitionStatus } from './partition-status.js';
 import { openStager, type Stager } from './stager.js';
 import { openLakeStorage, parseLakeLocation, type LakeStorage, type Prepared } from './storage.js';
 import type { RawUnit, StagedUnit, StagingPlan } from './unit.js';
@@ -48,29 +50,6 @@ export interface LandOptions {
   workers?: number;
 }
 
-/**
- * One topic-partition as the lander sees it. Offsets are decimal strings: Kafka's are 64-bit.
- * Counts are since this lander started.
- */
-export interface LandPartitionStatus {
-  topic: string;
-  partition: number;
-  /** The offset committed to Kafka (the next one to land), when known. */
-  committed: string | null;
-  /** Every message before this offset is in the lake. */
-  landedUpTo: string | null;
-  /** The offset the next message produced to the partition gets, when known. */
-  highWatermark: string | null;
-  /** Messages in Kafka not yet in the lake (`highWatermark − landedUpTo`), when both are known. */
-  lag: number | null;
-  /** Files made visible. */
-  files: number;
-  /** Events written to the lake. */
-  rows: number;
-  deadLetters: number;
-  /** When a file of the partition last became visible, ISO 8601. */
-  lastFileAt: string | null;
-}
 
 /** Counts since start, and what the lander is waiting for, if anything. */
 export interface LandStatus {

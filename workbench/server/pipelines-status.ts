@@ -1,6 +1,8 @@
+import type { LandPartitionStatus } from '../../connectors/land/partition-status.js';
+
 /**
  * What `GET /api/pipelines` answers: the pipelines `kohort serve` runs and the lake queries read.
- * Plain types (no imports), shared by the server and the UI. Offsets are decimal strings (Kafka's
+ * Plain types, shared by the server and the UI. Offsets are decimal strings (Kafka's
  * are 64-bit); counts are since the server started the pipeline; times are ISO 8601.
  */
 
@@ -13,23 +15,8 @@
  */
 export type PipelineState = 'starting' | 'running' | 'retrying' | 'failed' | 'stopped';
 
-export interface PipelinePartitionStatus {
-  topic: string;
-  partition: number;
-  /** The offset committed to Kafka: the next one to land. */
-  committed: string | null;
-  /** Every message before this offset is in the lake. */
-  landedUpTo: string | null;
-  /** The offset the next message produced to the partition gets. */
-  highWatermark: string | null;
-  /** Messages in Kafka not yet in the lake. */
-  lag: number | null;
-  files: number;
-  /** Events landed. */
-  rows: number;
-  deadLetters: number;
-  lastFileAt: string | null;
-}
+/** One topic-partition of a pipeline (the lander's own status of it). */
+export type PipelinePartitionStatus = LandPartitionStatus;
 
 export interface PipelineStatus {
   /** `<notebook>#<name>`. */
