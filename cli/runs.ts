@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { deliverPublishedRuns } from '../engine/activation/index.js';
 import { formatTable } from '../engine/format.js';
 import { NotebookRunner } from '../engine/runs/runner.js';
 import { RunStore, type RunRecord } from '../engine/runs/records.js';
@@ -24,6 +26,9 @@ export async function scheduledRunCommand(parsed: ParsedCommand, io: Io): Promis
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json with --schedule and --rerun, not \`${format}\``, 'run');
   const lake = stringValue(parsed, 'lake') || io.env['KOHORT_LAKE'];
   const runner = new NotebookRunner(lake ? { lake } : {});
+  // The notebook's destination cells get who joined and left before the command exits.
+  const historyLake = lake || 'lake';
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(historyLake)) deliverPublishedRuns(runner, { lake: resolve(historyLake), log: (line) => io.stderr.write(`${line}\n`), waitForSends: true });
   const record = await runner.run({
     file,
     trigger: rerun !== undefined ? 'rerun' : 'manual',

@@ -74,6 +74,16 @@ export interface DeliveryBody {
  * start (`resumeDeliveries`). Calling it twice for one run plans it once.
  */
 export async function deliverRunChanges(context: DeliveryContext, run: PublishedRun): Promise<DeliveryReport> {
+  const planned = await planRunChanges(context, run);
+  const flushed = await resumeDeliveries(context);
+  return { planned, delivered: flushed.delivered, pending: flushed.pending };
+}
+
+/**
+ * The first half of `deliverRunChanges`: puts a run's batches in the spool (once per run and
+ * destination) and sends nothing. Quick, so a runner can call it before its next run.
+ */
+export async function planRunChanges(context: DeliveryContext, run: PublishedRun): Promise<number> {
   let planned = 0;
   const logged = new Set((await readDeliveryEvents(context.workspace, context.notebook)).filter((e) => e.event === 'planned').map((e) => `${e.run}\n${e.destination}`));
   const toPlan = context.destinations.filter((d) => !logged.has(`${run.id}\n${d.name}`) && !existsSync(runFolder(context, d.name, run.id)));
@@ -85,8 +95,7 @@ export async function deliverRunChanges(context: DeliveryContext, run: Published
       db.close();
     }
   }
-  const flushed = await resumeDeliveries(context);
-  return { planned, delivered: flushed.delivered, pending: flushed.pending };
+  return planned;
 }
 
 /** Sends what waits in the spool for each destination, oldest run first; at start, and after each run. */

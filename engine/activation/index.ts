@@ -19,3 +19,5 @@ export {
 export { deliveryId, signBody, signatureHeader, verifySignature, type MembershipChange } from './signature.js';
 export { defaultRetryPolicy, type RetryPolicy } from './webhook-sender.js';
 export { MembershipIndex, membershipFingerprint, type CurrentMember } from './membership-index.js';
+export { planRunChanges } from './deliver.js';
+export { deliverPublishedRuns, destinationsOfNotebook, resumeNotebookDeliveries, type PublishedDeliveryOptions } from './published-runs.js';

@@ -95,7 +95,7 @@ export class MembershipIndex {
     const asInt = intKey(key);
     for (const [segment, members] of this.segments) {
       const at = find(members, key, asInt);
-      if (at >= 0) out.push({ segment, since: new Date(members.since[at]!).toISOString() });
+      if (at >= 0) out.push({ segment, since: isoTime(members.since[at]!) });
     }
     return out.sort((a, b) => (a.segment < b.segment ? -1 : 1));
   }
@@ -110,7 +110,7 @@ export class MembershipIndex {
     const length = m.since.length;
     let start = after === undefined ? 0 : upperBound(m, after);
     const members: CurrentMember[] = [];
-    for (; start < length && members.length < limit; start++) members.push({ key: keyAt(m, start), since: new Date(m.since[start]!).toISOString() });
+    for (; start < length && members.length < limit; start++) members.push({ key: keyAt(m, start), since: isoTime(m.since[start]!) });
     return { members, next: start < length && members.length > 0 ? members[members.length - 1]!.key : null };
   }
 }
@@ -134,6 +134,18 @@ export async function membershipFingerprint(lake: string, notebook: string): Pro
     if (info) parts.push(`${name}\t${info.size}\t${info.mtimeMs}\t${info.ino}`);
   }
   return parts.join('\n');
+}
+
+/** Stays start at the as-of times of runs, so few instants recur: each is formatted once. */
+const isoTimes = new Map<number, string>();
+function isoTime(millis: number): string {
+  let text = isoTimes.get(millis);
+  if (text === undefined) {
+    text = new Date(millis).toISOString();
+    if (isoTimes.size > 10_000) isoTimes.clear();
+    isoTimes.set(millis, text);
+  }
+  return text;
 }
 
 function keyAt(m: SegmentMembers, i: number): string {

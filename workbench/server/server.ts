@@ -9,6 +9,7 @@ import { authorize, isLoopback, tokenCookieHeader } from './auth.js';
 import { errorResponse, sendJson } from './http.js';
 import { defaultUiDir } from './locate.js';
 import { handleApi } from './routes.js';
+import { startDeliveries } from './activation-deliveries.js';
 import { ScheduleService } from './schedules.js';
 import { serveStatic } from './static.js';
 import { Workbench } from './workbench.js';
@@ -175,6 +176,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   port = (server.address() as AddressInfo).port;
   app.pipelines?.start();
+  // Listening before the schedules start: a missed run they run at once is delivered too.
+  const deliveries = startDeliveries(app, schedules?.runner, log);
   await schedules?.start().catch((e) => log(`kohort serve: starting the schedules: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
   const shown = host.includes(':') ? `[${host}]` : host;
 
@@ -187,6 +190,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const stopped = new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
         await stopped;
+        deliveries.close();
         await schedules?.close();
         await app.close();
       })();
