@@ -56,6 +56,8 @@ export type RunSummary = Pick<RunRecord, 'id' | 'schedule' | 'trigger' | 'status
 interface NotebookSchedules {
   stamp: string;
   cells: CompiledCell[];
+  /** Why a schedule cell has no spec: its first error, by cell name. */
+  errors: Map<string, string>;
 }
 
 /**
@@ -131,11 +133,11 @@ export class ScheduleService {
   /** The schedules of one notebook (workspace-relative path), or of all. */
   schedules(path?: string): ScheduleView[] {
     const out: ScheduleView[] = [];
-    for (const [notebook, { cells }] of this.seen) {
+    for (const [notebook, { cells, errors }] of this.seen) {
       if (path !== undefined && notebook !== path) continue;
       for (const cell of cells) {
         const status = this.scheduler.status(jobKey(notebook, cell.name));
-        const problem = cell.schedule ? (status?.problem ?? triggerProblem(cell.schedule.trigger)) : 'the schedule cell has errors';
+        const problem = cell.schedule ? (status?.problem ?? triggerProblem(cell.schedule.trigger)) : (errors.get(cell.name) ?? 'the schedule cell has errors');
         out.push({
           path: notebook,
           name: cell.name,
@@ -215,9 +217,15 @@ export class ScheduleService {
       const text = await readFile(abs, 'utf8').catch(() => undefined);
       if (text === undefined) continue;
       // Schedules need no data: the text alone says them (a quick check skips most notebooks).
-      const cells = /\bschedule\b/.test(text) ? compileNotebook(text, { file: abs, lake: this.options.lake, baseDir: dirname(abs) }).cells.filter((c) => c.kind === 'schedule') : [];
+      const compiled = /\bschedule\b/.test(text) ? compileNotebook(text, { file: abs, lake: this.options.lake, baseDir: dirname(abs) }) : undefined;
+      const cells = compiled?.cells.filter((c) => c.kind === 'schedule') ?? [];
+      const errors = new Map<string, string>();
+      for (const cell of cells) {
+        const error = compiled!.diagnostics.find((d) => d.severity === 'error' && d.range.start.offset >= cell.range.start.offset && d.range.start.offset <= cell.range.end.offset);
+        if (error) errors.set(cell.name, `${path}:${error.range.start.line}:${error.range.start.column}: ${error.message}`);
+      }
       const before = JSON.stringify(this.seen.get(path)?.cells.map((c) => [c.name, c.schedule]) ?? []);
-      this.seen.set(path, { stamp, cells });
+      this.seen.set(path, { stamp, cells, errors });
       if (JSON.stringify(cells.map((c) => [c.name, c.schedule])) !== before) changed = true;
     }
     return changed;
