@@ -9,7 +9,10 @@ export default [
       font-family: var(--k-font);
       font-size: 12px;
       color: var(--k-fg);
-      margin: 16px 0;
+      /* Under the notebook, as wide as its cells. */
+      max-width: 1180px;
+      margin: 16px auto;
+      padding: 0 16px;
     }
     summary {
       cursor: pointer;
