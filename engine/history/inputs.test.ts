@@ -5,6 +5,7 @@ import { membershipFile } from '../../dsl/index.js';
 import { NotebookSession } from '../session.js';
 import { A, C, writeHandEvents } from '../../tests/support/hand-events.js';
 import { useScratch } from '../../tests/support/scratch.js';
+import { parquetSchema, staysSchema } from '../../tests/support/stays.js';
 import { writeRunHistory } from './index.js';
 
 /**
@@ -45,14 +46,7 @@ describe('membership files exist before cells read them', () => {
     } finally {
       session.close();
     }
-    const schema = await scratch.rows(`DESCRIBE SELECT * FROM read_parquet('${membershipFile(lake, 'shop', 'buyers')}')`);
-    expect(schema.map((c) => `${String(c['column_name'])} ${String(c['column_type'])}`)).toEqual([
-      'user_id BIGINT',
-      'entered_at TIMESTAMP',
-      'left_at TIMESTAMP',
-      'entered_run VARCHAR',
-      'left_run VARCHAR',
-    ]);
+    expect(await parquetSchema(scratch, membershipFile(lake, 'shop', 'buyers'))).toEqual(staysSchema);
   });
 
   test('after a run the same cell reads the stays, ids exact; the empty file never replaces them', async () => {

@@ -5,6 +5,7 @@ import { generateEvents } from '../../connectors/generate/generate.js';
 import { membershipFile } from '../../dsl/index.js';
 import { NotebookSession } from '../session.js';
 import { useScratch } from '../../tests/support/scratch.js';
+import { parquetSchema, staysSchema } from '../../tests/support/stays.js';
 import { historyQueries, joinedInRun, leftInRun, membersOn, segmentSizeHistory, segmentSizePerDay, writeRunHistory } from './index.js';
 import { runLogFile, snapshotFile } from './layout.js';
 
@@ -112,14 +113,7 @@ describe('segment membership as stays, over six generated days', () => {
     expect([...perKey.values()].filter((n) => n >= 2).length).toBeGreaterThan(10);
     expect(expected.filter((s) => s.left !== null).length).toBeGreaterThan(50);
 
-    const [schema] = [await scratch.rows(`DESCRIBE SELECT * FROM read_parquet('${membershipFile(lake, 'shop', 'busy')}')`)];
-    expect(schema.map((c) => `${String(c['column_name'])} ${String(c['column_type'])}`)).toEqual([
-      'user_id BIGINT',
-      'entered_at TIMESTAMP',
-      'left_at TIMESTAMP',
-      'entered_run VARCHAR',
-      'left_run VARCHAR',
-    ]);
+    expect(await parquetSchema(scratch, membershipFile(lake, 'shop', 'busy'))).toEqual(staysSchema);
     // A run at a date computes at the end of that day; its stays carry that instant.
     const [first] = await scratch.rows(`SELECT CAST(min(entered_at) AS VARCHAR) AS t FROM read_parquet('${membershipFile(lake, 'shop', 'busy')}')`);
     expect(first!['t']).toBe('2019-10-01 23:59:59.999999');
