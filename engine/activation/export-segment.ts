@@ -5,7 +5,7 @@ import type { NotebookSession } from '../session.js';
 import { UserError } from '../user-error.js';
 import { definitionHash, keyColumnOf, sourcesOf } from './definition-hash.js';
 import { placeExport, writeExport, type ExportFormat, type ExportMeta } from './export.js';
-import { readDataVersion } from './lake-files.js';
+import { exportDataVersion } from './lake-files.js';
 
 /**
  * `kohort export`: a segment's members of an open notebook session into `out`, with its metadata
@@ -21,7 +21,7 @@ export async function exportSegment(session: NotebookSession, request: { segment
   const out = resolve(request.out);
   const folder = await stat(dirname(out)).catch(() => undefined);
   if (!folder?.isDirectory()) throw new UserError('the folder to write the export into does not exist', dirname(out));
-  const dataVersion = await readDataVersion(session.connection, sourcesOf(session.compiled, cell));
+  const dataVersion = await exportDataVersion(session.lake, sourcesOf(session.compiled, cell));
   const asOf = await session.asOf();
   const written = await writeExport(session.connection, {
     select: cell.sql,

@@ -3,7 +3,7 @@
  * provenance, webhook deliveries of who joined and left, and membership lookups.
  */
 export { definitionHash, keyColumnOf, sourcesOf, withDependencies } from './definition-hash.js';
-export { readDataVersion, type DataVersion } from './lake-files.js';
+export { exportDataVersion, type DataVersion } from './lake-files.js';
 export { exportFormats, placeExport, sidecarPath, writeExport, type ExportFormat, type ExportMeta, type ExportRequest, type WrittenExport } from './export.js';
 export { exportSegment } from './export-segment.js';
 export { deliverRunChanges, destinationsOf, resumeDeliveries, type DeliveryBody, type DeliveryContext, type DeliveryReport, type Destination, type PublishedRun } from './deliver.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { notebookId } from '../../dsl/index.js';
-import { definitionHash, exportFormats, keyColumnOf, readDataVersion, sourcesOf, writeExport, type ExportFormat } from '../../engine/activation/index.js';
+import { definitionHash, exportDataVersion, exportFormats, keyColumnOf, sourcesOf, writeExport, type ExportFormat } from '../../engine/activation/index.js';
 import { readTable } from '../../engine/index.js';
 import { HttpError } from './http.js';
 import { isSharedScan, wantedRelations, type PreparedNotebook } from './prepared.js';
@@ -44,7 +44,7 @@ export async function sendSegmentExport(app: Workbench, prepared: PreparedNotebo
             keyColumn: keyColumnOf(prepared.compiled, cell) ?? null,
             definitionHash: definitionHash(prepared.compiled, prepared.text, cell),
             asOf: asOf === undefined || asOf === null ? null : String(asOf),
-            dataVersion: await readDataVersion(db.connection, sourcesOf(prepared.compiled, cell)),
+            dataVersion: await exportDataVersion(app.options.lake, sourcesOf(prepared.compiled, cell)),
           },
         });
       });
