@@ -13,8 +13,11 @@ export interface CurrentMember {
 /** One segment's current members, sorted by key: integer keys packed, others as text. */
 interface SegmentMembers {
   keyColumn: string;
-  /** Integer keys (BIGINT and narrower), ascending. */
-  ints?: BigInt64Array;
+  /**
+   * Integer keys (BIGINT and narrower), ascending, as their high (signed) and low (unsigned) 32
+   * bits: compared as plain numbers, a lookup allocates nothing (reading a BigInt64Array would).
+   */
+  ints?: { hi: Int32Array; lo: Uint32Array };
   /** Other keys, ascending by UTF-16 code unit (JavaScript's `<`). */
   texts?: string[];
   /** Start of the current stay, epoch milliseconds, aligned with the keys. */
@@ -29,7 +32,7 @@ const int64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
  * (`_kohort/membership/<notebook>/<segment>/intervals.parquet`, open stays only), held in memory
  * as sorted arrays: "which segments is this customer in" is one binary search per segment
  * (microseconds), and a page of members walks one array from the cursor. 3M integer keys take
- * 48 MB per segment (key + since). `load` again after a run publishes (see `fingerprint`).
+ * 48 MB per segment (key halves + since). `load` again after a run publishes (see `fingerprint`).
  */
 export class MembershipIndex {
   private constructor(
@@ -51,7 +54,7 @@ export class MembershipIndex {
       const open = `FROM read_parquet(${file}) WHERE "left_at" IS NULL AND ${k} IS NOT NULL`;
       const count = Number((await connection.runAndReadAll(`SELECT count(*) ${open}`)).getRows()[0]![0]);
       const since = new Float64Array(count);
-      const ints = integer ? new BigInt64Array(count) : undefined;
+      const ints = integer ? { hi: new Int32Array(count), lo: new Uint32Array(count) } : undefined;
       const texts: string[] | undefined = integer ? undefined : [];
       const result = await connection.stream(`SELECT ${integer ? `CAST(${k} AS BIGINT)` : `CAST(${k} AS VARCHAR)`}, epoch_ms("entered_at") ${open} ORDER BY 1`);
       let n = 0;
@@ -61,7 +64,11 @@ export class MembershipIndex {
         const keys = chunk.getColumnVector(0);
         const starts = chunk.getColumnVector(1);
         for (let i = 0; i < chunk.rowCount && n < count; i++, n++) {
-          if (ints) ints[n] = keys.getItem(i) as bigint;
+          if (ints) {
+            const k = keys.getItem(i) as bigint;
+            ints.hi[n] = Number(k >> 32n);
+            ints.lo[n] = Number(k & 0xffffffffn);
+          }
           else texts!.push(String(keys.getItem(i)));
           since[n] = Number(starts.getItem(i));
         }
@@ -92,7 +99,7 @@ export class MembershipIndex {
   /** The segments `key` is a member of now, with the start of each stay. */
   segmentsOf(key: string): { segment: string; since: string }[] {
     const out: { segment: string; since: string }[] = [];
-    const asInt = intKey(key);
+    const asInt = halves(key);
     for (const [segment, members] of this.segments) {
       const at = find(members, key, asInt);
       if (at >= 0) out.push({ segment, since: isoTime(members.since[at]!) });
@@ -149,15 +156,31 @@ function isoTime(millis: number): string {
 }
 
 function keyAt(m: SegmentMembers, i: number): string {
-  return m.ints ? m.ints[i]!.toString() : m.texts![i]!;
+  return m.ints ? ((BigInt(m.ints.hi[i]!) << 32n) | BigInt(m.ints.lo[i]!)).toString() : m.texts![i]!;
 }
 
-/** The index of `key` (`asInt`: the key as a BIGINT, parsed once) among the members, or -1. */
-function find(m: SegmentMembers, key: string, asInt: bigint | undefined): number {
-  if (m.ints) {
+/** A BIGINT key as its high (signed) and low (unsigned) 32 bits; undefined when it is not one. */
+function halves(key: string): { hi: number; lo: number } | undefined {
+  const k = intKey(key);
+  return k === undefined ? undefined : { hi: Number(k >> 32n), lo: Number(k & 0xffffffffn) };
+}
+
+/** Whether the i-th integer key is below (`strict`) or at most the given one. */
+function below(ints: { hi: Int32Array; lo: Uint32Array }, i: number, k: { hi: number; lo: number }, strict: boolean): boolean {
+  const h = ints.hi[i]!;
+  if (h !== k.hi) return h < k.hi;
+  const l = ints.lo[i]!;
+  return strict ? l < k.lo : l <= k.lo;
+}
+
+/** The index of `key` (`asInt`: the key's halves, parsed once) among the members, or -1. */
+function find(m: SegmentMembers, key: string, asInt: { hi: number; lo: number } | undefined): number {
+  const ints = m.ints;
+  if (ints) {
     if (asInt === undefined) return -1;
-    const i = search(m.ints.length, (j) => m.ints![j]! < asInt);
-    return i < m.ints.length && m.ints[i] === asInt ? i : -1;
+    const n = ints.hi.length;
+    const i = search(n, (j) => below(ints, j, asInt, true));
+    return i < n && ints.hi[i] === asInt.hi && ints.lo[i] === asInt.lo ? i : -1;
   }
   const i = search(m.texts!.length, (j) => m.texts![j]! < key);
   return i < m.texts!.length && m.texts![i] === key ? i : -1;
@@ -165,10 +188,11 @@ function find(m: SegmentMembers, key: string, asInt: bigint | undefined): number
 
 /** The first position whose key is > `key`. */
 function upperBound(m: SegmentMembers, key: string): number {
-  if (m.ints) {
-    const k = intKey(key);
-    if (k === undefined) return /^-/.test(key) ? 0 : m.ints.length;
-    return search(m.ints.length, (i) => m.ints![i]! <= k);
+  const ints = m.ints;
+  if (ints) {
+    const k = halves(key);
+    if (k === undefined) return /^-/.test(key) ? 0 : ints.hi.length;
+    return search(ints.hi.length, (i) => below(ints, i, k, false));
   }
   return search(m.texts!.length, (i) => m.texts![i]! <= key);
 }
