@@ -136,7 +136,7 @@ describe('kohort basics', () => {
     [['frobnicate'], 'kohort: unknown command `frobnicate`'],
     [['--frobnicate'], 'kohort: unknown option `--frobnicate`'],
     [['run', 'shop.kohort', '--colour'], 'kohort: unknown option `--colour` for `kohort run`'],
-    [['run', 'shop.kohort', '--lake'], 'kohort: option `--lake` needs a value (DIR)'],
+    [['run', 'shop.kohort', '--lake'], 'kohort: option `--lake` needs a value (DIR|URL)'],
     [['run'], 'kohort: `kohort run` needs FILE'],
     [['run', 'a.kohort', 'b.kohort'], 'kohort: unexpected argument `b.kohort` for `kohort run`'],
     [['run', 'shop.kohort', '--format', 'xml'], 'kohort: --format must be one of table, csv, json, not `xml`'],

@@ -256,9 +256,10 @@ test('a missing notebook is a UserError naming the path', async () => {
   await expect(NotebookSession.open({ file: join(root, 'nope.kohort'), lake })).rejects.toThrow(`${join(root, 'nope.kohort')}: no such file`);
 });
 
-test('a lake URL is refused with a clear message, not read as a local path', async () => {
+test('a lake URL is read through WebHDFS, never as a local path: one that does not answer is named; other schemes are refused', async () => {
   writeFileSync(file, notebook);
-  await expect(NotebookSession.open({ file, lake: 'hdfs://namenode:9870/lake' })).rejects.toThrow(
-    'notebooks run over a local lake folder, not hdfs://namenode:9870/lake',
+  await expect(NotebookSession.open({ file, lake: 'webhdfs://namenode.invalid:9870/lake' })).rejects.toThrow(
+    /source `events`: cannot read webhdfs:\/\/namenode\.invalid:9870\/lake\/events through WebHDFS http:\/\/namenode\.invalid:9870: .*(host not found|host lookup failed)$/,
   );
+  await expect(NotebookSession.open({ file, lake: 's3://bucket/lake' })).rejects.toThrow('a lake is a folder, hdfs://…, webhdfs://… or swebhdfs://…, not `s3://`');
 });
