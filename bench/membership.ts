@@ -6,6 +6,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { membershipFile } from '../dsl/history-paths.js';
+import { exportSegment } from '../engine/activation/index.js';
+import { NotebookSession } from '../engine/session.js';
 import type { BenchResult } from './result.js';
 
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -26,7 +28,8 @@ const firstKey = 1_000_000_000_000_000_000n; // past 2^53, as REES46-style ids c
 /**
  * Membership lookup under load: a notebook whose run history holds ~3M customers in six
  * segments (each with closed stays too), served by `kohort serve` in its own process, asked
- * "which segments is customer K in" by 200 concurrent clients. Target: p99 under 20 ms.
+ * "which segments is customer K in" by 200 concurrent clients. Target: p99 under 20 ms. Then an
+ * export of a 3M-member segment.
  */
 export async function benchMembership(): Promise<BenchResult[]> {
   const root = mkdtempSync(join(tmpdir(), 'kohort-bench-membership-'));
@@ -90,12 +93,14 @@ export async function benchMembership(): Promise<BenchResult[]> {
     if (page.status !== 200) throw new Error(`members page failed: ${page.body}`);
     agent.destroy();
     const busy = `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
+    const exported = await benchExport(root);
     return [
       { name: 'membership: load 6 segments of ~3M customers into memory (first lookup)', value: load, unit: 'ms' },
       { name: `membership: one customer's segments, ${concurrency} concurrent clients, p50`, value: pct(50), unit: 'ms', note: `${requests.toLocaleString('en')} lookups` },
       { name: `membership: one customer's segments, ${concurrency} concurrent clients, p99`, value: p99, unit: 'ms', target: '< 20 ms', ok: p99 < 20, note: busy },
       { name: 'membership: lookups per second (server in its own process)', value: Math.round(requests / seconds), unit: 'req/s', note: `${Math.round((found / requests) * 100)}% of the keys are members of something` },
       { name: 'membership: a page of 1,000 members (keyset)', value: pageMillis, unit: 'ms' },
+      ...exported,
     ];
   } finally {
     if (child && child.exitCode === null) {
@@ -104,6 +109,45 @@ export async function benchMembership(): Promise<BenchResult[]> {
     }
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * `kohort export` of a segment of 3M members (one event each) to Parquet and CSV, in this process:
+ * the time, and how much the JavaScript heap grew at its peak — DuckDB writes the rows, so the
+ * heap must not grow with them.
+ */
+async function benchExport(root: string): Promise<BenchResult[]> {
+  const folder = join(root, 'export');
+  const lake = join(folder, 'lake');
+  mkdirSync(join(lake, 'events'), { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:');
+  const c = await instance.connect();
+  await c.run(`COPY (SELECT (${firstKey} + n)::BIGINT AS user_id, TIMESTAMP '2019-10-01' + INTERVAL (n % 86400) SECOND AS event_time,
+      CASE WHEN n % 7 = 0 THEN 'purchase' ELSE 'view' END AS event_type, (n % 100)::DOUBLE AS price
+    FROM range(${customers}) t(n)) TO '${join(lake, 'events', 'part-0.parquet')}' (FORMAT parquet)`);
+  c.closeSync();
+  instance.closeSync();
+  const file = join(folder, 'shop.kohort');
+  writeFileSync(file, `--- kohort\nsource events = lake "events" key user_id time event_time\nmetric events_seen = count()\nsegment everyone = events_seen > 0\n`);
+  const out: BenchResult[] = [];
+  for (const format of ['parquet', 'csv'] as const) {
+    const session = await NotebookSession.open({ file, lake });
+    try {
+      global.gc?.();
+      const base = process.memoryUsage().heapUsed;
+      let peak = base;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 10);
+      const start = performance.now();
+      const meta = await exportSegment(session, { segment: 'everyone', format, out: join(folder, `everyone.${format}`) });
+      const millis = performance.now() - start;
+      clearInterval(sampler);
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+      out.push({ name: `export: a ${(meta.members / 1e6).toFixed(1)}M-member segment to ${format}`, value: millis, unit: 'ms', note: `JS heap grew ${((peak - base) / 2 ** 20).toFixed(1)} MB at most` });
+    } finally {
+      session.close();
+    }
+  }
+  return out;
 }
 
 /**
