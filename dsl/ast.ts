@@ -1,3 +1,4 @@
+import type { BehaviourExprAst } from './behaviour-ast.js';
 import type { Range } from './diagnostics.js';
 
 /**
@@ -29,7 +30,9 @@ export type Expr =
   | { kind: 'is-null'; negated: boolean; operand: Expr; range: Range }
   | { kind: 'match'; op: 'starts' | 'ends' | 'contains'; negated: boolean; operand: Expr; pattern: Expr; range: Range }
   | { kind: 'case'; whens: { condition: Expr; result: Expr }[]; otherwise?: Expr; range: Range }
-  | { kind: 'error'; range: Range };
+  | { kind: 'error'; range: Range }
+  /** Behavioural conditions of segments: `did …`, `top 10% by …`, `x above median`, `entered vip …`. */
+  | BehaviourExprAst;
 
 export type TimeUnit = 'minute' | 'hour' | 'day' | 'week';
 
@@ -45,6 +48,8 @@ export interface SourceDefinition extends Broken {
   location: { kind: SourceLocationKind; path: string; range: Range };
   key?: Name;
   time?: Name;
+  /** `event COLUMN`: the column naming each event's type, for `did "purchase"` (default `event_type`). */
+  event?: Name;
   range: Range;
 }
 

@@ -1,4 +1,5 @@
 import type * as ast from './ast.js';
+import { checkBehaviourExpr, type BehaviourResolver, type BehaviourScope } from './behaviour.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { commonType, functions, lookupFunction } from './functions.js';
 import type { IRExpr, IRSource } from './ir.js';
@@ -27,6 +28,8 @@ export interface ExprContext {
   noAggregateReason?: string;
   /** A filter added to every aggregate of this expression (`where …`, windows). */
   aggregateFilter?: IRExpr;
+  /** Set in segment rules, the one place behavioural conditions (`did …`) are allowed. */
+  behaviour?: BehaviourScope;
 }
 
 /** What the expression checker needs from the notebook-wide checker. */
@@ -40,6 +43,8 @@ export interface NameResolver {
   /** The source with a column of this name (the given one, else any): for "this is a column" messages. */
   columnOwner(column: string, preferred?: string): IRSource | undefined;
   report(d: Diagnostic): void;
+  /** Lookups behavioural conditions need (dsl/behaviour.ts). */
+  behaviour?: BehaviourResolver;
 }
 
 export type EntityName = { kind: 'metric'; name: string; source: string; type: ValueType } | { kind: 'segment'; name: string; source: string };
@@ -147,6 +152,11 @@ export class ExprChecker {
         this.expectType(pattern, 'string', e.pattern, 'text');
         return merge([operand, pattern], { kind: 'match', op: e.op, negated: e.negated, operand: operand.ir, pattern: pattern.ir, type: 'boolean' }, 'boolean');
       }
+      case 'behaviour':
+      case 'rank':
+      case 'quantile':
+      case 'membership':
+        return checkBehaviourExpr(e, ctx, this, this.names);
       case 'case': {
         const parts: CheckedExpr[] = [];
         let type: ValueType = 'unknown';

@@ -6,6 +6,9 @@ import type { SchemaCatalog, ValueType } from './schema.js';
 import { suggest } from './suggest.js';
 import { checkDestination, checkSchedule, type OperationScope } from './check-operations.js';
 import { referencedNames } from './sql-references.js';
+import { checkEventColumn, type BehaviourResolver } from './behaviour.js';
+import { lintMetricWindow, lintSegment, type LintScope } from './behaviour-lint.js';
+import { membershipFile } from './history-paths.js';
 
 /** A definition with the notebook cell it sits in. */
 export interface Located<T> {
@@ -19,6 +22,8 @@ export interface CheckInput {
   schemas?: SchemaCatalog;
   /** Resolves a source's location to an absolute path (the dsl does no I/O, only path arithmetic). */
   resolveLocation(location: ast.SourceDefinition['location']): string;
+  /** The lake file of a segment's membership history (default: under a lake named `lake`, notebook `notebook`). */
+  membershipFile?(segment: string): string;
 }
 
 export interface CheckResult {
@@ -225,13 +230,15 @@ class Checker implements NameResolver {
     };
     const key = column(node.key, 'key');
     const time = column(node.time, 'time');
-    if (!ok || !key || !time) return undefined;
+    const event = node.event ? checkEventColumn(node.event, node.name.text, schema ? columns : undefined, (d) => this.report(d)) : undefined;
+    if (!ok || !key || !time || event === 'error') return undefined;
     return {
       kind: 'source',
       name: node.name.text,
       location: { kind: node.location.kind, path: this.input.resolveLocation(node.location) },
       key,
       time,
+      ...(event ? { event } : {}),
       columns,
       range: node.range,
     };
@@ -310,6 +317,7 @@ class Checker implements NameResolver {
     }
     const metricSource = aggregates ? source!.name : this.singleSource(checked, node) ?? undefined;
     if (!metricSource) return undefined;
+    lintMetricWindow(node.window, metricSource, this.lintScope);
     const metric: IRMetric = {
       name: node.name.text,
       source: metricSource,
@@ -432,6 +440,7 @@ class Checker implements NameResolver {
     const ctx: ExprContext = {
       rows: { kind: 'entity', source: undefined },
       noAggregateReason: 'a segment tests metrics; define the aggregate as a metric and use its name',
+      behaviour: { segment: node.name.text, count: 0 },
     };
     const checked = this.exprs.check(node.expr, ctx);
     if (checked.failed) return undefined;
@@ -441,6 +450,7 @@ class Checker implements NameResolver {
     }
     const source = this.singleSource(checked, node);
     if (!source) return undefined;
+    lintSegment(node, source, this.lintScope);
     const metrics = [...checked.reads].filter((r) => {
       const d = this.done.get(r.toLowerCase());
       return d && d !== 'error' && d.kind === 'metric';
@@ -665,6 +675,33 @@ class Checker implements NameResolver {
     };
     return spec;
   }
+
+  /** Lookups for behavioural conditions (dsl/behaviour.ts). */
+  readonly behaviour: BehaviourResolver = {
+    defaultSource: (at, what) => this.defaultSource(at, what),
+    segment: (name) => {
+      const def = this.defs.get(name.toLowerCase());
+      if (def?.node.kind !== 'segment') return undefined;
+      // A segment's history does not depend on its rule, so it is not checked here (a rule may read its own history).
+      const done = this.done.get(name.toLowerCase());
+      return { name: def.node.name.text, ...(done && done !== 'error' && done.kind === 'segment' ? { source: done.source } : {}) };
+    },
+    segmentNames: () => [...this.defs.values()].filter((d) => d.node.kind === 'segment').map((d) => d.node.name.text),
+    membershipFile: (segment) => this.input.membershipFile?.(segment) ?? membershipFile('lake', 'notebook', segment),
+    window: (w, source) => {
+      const checked = this.window(w, source);
+      return checked?.kind === 'window-last' || checked?.kind === 'window-between' ? checked : undefined;
+    },
+  };
+
+  private readonly lintScope: LintScope = {
+    report: (d) => this.report(d),
+    metric: (name) => {
+      const d = this.done.get(name.toLowerCase());
+      return d && d !== 'error' && d.kind === 'metric' ? d : undefined;
+    },
+    timeRange: (source) => this.input.schemas?.[source]?.timeRange,
+  };
 
   private readonly operationScope: OperationScope = {
     report: (d) => this.report(d),

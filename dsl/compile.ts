@@ -5,6 +5,7 @@ import { dedupe, diagnostic, LineIndex, type Diagnostic, type Range } from './di
 import { parseNotebook, type NotebookCell } from './notebook.js';
 import { parseDsl } from './parser.js';
 import { dirname, isDatasetName, join } from './paths.js';
+import { membershipFile, notebookId } from './history-paths.js';
 import type { IRDefinition } from './ir.js';
 import type { SourceRequest } from './schema.js';
 import { duckdb } from './sql/duckdb.js';
@@ -158,7 +159,14 @@ function compileUnsafe(text: string, options: CompileOptions, dialect: Dialect):
     return false;
   });
 
-  const checked = check({ statements, sqlCells: parsed.sqlCells, schemas: options.schemas ?? {}, resolveLocation: resolve });
+  const notebook = notebookId(options.notebook ?? options.file ?? 'notebook');
+  const checked = check({
+    statements,
+    sqlCells: parsed.sqlCells,
+    schemas: options.schemas ?? {},
+    resolveLocation: resolve,
+    membershipFile: (segment) => membershipFile(lake, notebook, segment),
+  });
   diagnostics.push(...checked.diagnostics);
 
   const writeOptions: WriteOptions = {};

@@ -40,9 +40,10 @@ export interface Relation {
   name: string;
   /**
    * `as-of`: the one-row as-of time; `source`: a source's events up to it; `metrics` / `daily`: the
-   * one scan computing every aggregate metric of a source per customer (per day); `definition`: a cell's own table.
+   * one scan computing every aggregate metric of a source per customer (per day); `definition`: a cell's own table;
+   * `sequence`: the customers matching a sequence of a segment rule (`did A then B`).
    */
-  kind: 'as-of' | 'source' | 'metrics' | 'daily' | 'definition';
+  kind: 'as-of' | 'source' | 'metrics' | 'daily' | 'definition' | 'sequence';
   /** The SELECT that defines it (no trailing semicolon). */
   sql: string;
   /** Relations it reads, by name. */

@@ -307,6 +307,9 @@ export interface NotExpressionCstNode extends CstNode {
 export type NotExpressionCstChildren = {
   Not?: IToken[];
   notExpression?: NotExpressionCstNode[];
+  behaviourCondition?: BehaviourConditionCstNode[];
+  rankCondition?: RankConditionCstNode[];
+  membershipCondition?: MembershipConditionCstNode[];
   predicate?: PredicateCstNode[];
 };
 
@@ -337,6 +340,9 @@ export type PredicateCstChildren = {
   Is?: IToken[];
   isNot?: IToken[];
   Null?: IToken[];
+  position?: IToken[];
+  statistic?: IToken[];
+  percentile?: IToken[];
 };
 
 export interface AdditiveCstNode extends CstNode {
@@ -441,6 +447,119 @@ export type CaseExpressionCstChildren = {
   End: IToken[];
 };
 
+export interface BehaviourConditionCstNode extends CstNode {
+  name: "behaviourCondition";
+  children: BehaviourConditionCstChildren;
+}
+
+export type BehaviourConditionCstChildren = {
+  verb?: (IToken)[];
+  steps: (BehaviourStepCstNode)[];
+  Then?: IToken[];
+};
+
+export interface BehaviourStepCstNode extends CstNode {
+  name: "behaviourStep";
+  children: BehaviourStepCstChildren;
+}
+
+export type BehaviourStepCstChildren = {
+  Not?: IToken[];
+  eventNames?: EventNamesCstNode[];
+  anything?: IToken[];
+  Where?: IToken[];
+  filter?: PredicateCstNode[];
+  behaviourClause?: BehaviourClauseCstNode[];
+};
+
+export interface EventNamesCstNode extends CstNode {
+  name: "eventNames";
+  children: EventNamesCstChildren;
+}
+
+export type EventNamesCstChildren = {
+  names?: (IToken)[];
+  LParen?: IToken[];
+  Comma?: IToken[];
+  RParen?: IToken[];
+};
+
+export interface BehaviourClauseCstNode extends CstNode {
+  name: "behaviourClause";
+  children: BehaviourClauseCstChildren;
+}
+
+export type BehaviourClauseCstChildren = {
+  window?: WindowCstNode[];
+  From?: IToken[];
+  source?: NameCstNode[];
+  With?: IToken[];
+  same?: IToken[];
+  columns?: NameCstNode[];
+  Comma?: IToken[];
+  Between?: IToken[];
+  low?: IToken[];
+  And?: IToken[];
+  high?: IToken[];
+  unit?: IToken[];
+  regularlyClause?: RegularlyClauseCstNode[];
+  wordClause?: WordClauseCstNode[];
+};
+
+export interface RegularlyClauseCstNode extends CstNode {
+  name: "regularlyClause";
+  children: RegularlyClauseCstChildren;
+}
+
+export type RegularlyClauseCstChildren = {
+  In: IToken[];
+  words: (IToken)[];
+  atLeast: IToken[];
+  Of: IToken[];
+  periods: IToken[];
+  unit: IToken[];
+};
+
+export interface WordClauseCstNode extends CstNode {
+  name: "wordClause";
+  children: WordClauseCstChildren;
+}
+
+export type WordClauseCstChildren = {
+  words: (IToken)[];
+  amount?: (IToken)[];
+  unit?: (IToken)[];
+  eventNames?: EventNamesCstNode[];
+  Where?: IToken[];
+  filter?: PredicateCstNode[];
+};
+
+export interface RankConditionCstNode extends CstNode {
+  name: "rankCondition";
+  children: RankConditionCstChildren;
+}
+
+export type RankConditionCstChildren = {
+  direction: IToken[];
+  amount: IToken[];
+  Percent?: IToken[];
+  By: IToken[];
+  by: AdditiveCstNode[];
+};
+
+export interface MembershipConditionCstNode extends CstNode {
+  name: "membershipCondition";
+  children: MembershipConditionCstChildren;
+}
+
+export type MembershipConditionCstChildren = {
+  change: IToken[];
+  segment: NameCstNode[];
+  window?: WindowCstNode[];
+  on?: IToken[];
+  at?: AdditiveCstNode[];
+};
+
 export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   program(children: ProgramCstChildren, param?: IN): OUT;
   statement(children: StatementCstChildren, param?: IN): OUT;
@@ -474,4 +593,12 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   functionCall(children: FunctionCallCstChildren, param?: IN): OUT;
   reference(children: ReferenceCstChildren, param?: IN): OUT;
   caseExpression(children: CaseExpressionCstChildren, param?: IN): OUT;
+  behaviourCondition(children: BehaviourConditionCstChildren, param?: IN): OUT;
+  behaviourStep(children: BehaviourStepCstChildren, param?: IN): OUT;
+  eventNames(children: EventNamesCstChildren, param?: IN): OUT;
+  behaviourClause(children: BehaviourClauseCstChildren, param?: IN): OUT;
+  regularlyClause(children: RegularlyClauseCstChildren, param?: IN): OUT;
+  wordClause(children: WordClauseCstChildren, param?: IN): OUT;
+  rankCondition(children: RankConditionCstChildren, param?: IN): OUT;
+  membershipCondition(children: MembershipConditionCstChildren, param?: IN): OUT;
 }

@@ -2,6 +2,7 @@ import type { Range } from './diagnostics.js';
 import type { ColumnSchema, SourceLocation, ValueType } from './schema.js';
 import type { DestinationSpec, PlotSpec, ScheduleSpec } from './compiled.js';
 import type { TimeUnit } from './ast.js';
+import type { IRBehaviour } from './ir-behaviour.js';
 
 /**
  * The checked notebook: names resolved, types known, aggregates separated from row expressions.
@@ -29,7 +30,9 @@ export type IRExpr =
   /** Events within a window before the as-of time: `time > as_of - amount unit`. */
   | { kind: 'window-last'; time: string; amount: number; unit: TimeUnit; type: 'boolean' }
   /** Events in [low, high] (a date bound covers its whole day). */
-  | { kind: 'window-between'; time: string; low: IRExpr; high: IRExpr; type: 'boolean' };
+  | { kind: 'window-between'; time: string; low: IRExpr; high: IRExpr; type: 'boolean' }
+  /** A behavioural condition of a segment (dsl/ir-behaviour.ts). */
+  | { kind: 'behaviour'; behaviour: IRBehaviour; type: 'boolean' };
 
 export type IRLiteral =
   | { kind: 'number'; text: string }
@@ -46,6 +49,8 @@ export interface IRSource {
   location: SourceLocation;
   key: string;
   time: string;
+  /** The column naming each event's type, when the source says (`event COLUMN`). */
+  event?: string;
   columns: ColumnSchema[];
   range: Range;
 }

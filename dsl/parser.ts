@@ -46,6 +46,16 @@ function startsValue(type: TokenType): boolean {
   return type === t.StringLiteral || type === t.NumberLiteral || type === t.Identifier || type === t.QuotedIdentifier;
 }
 
+/** Words that start a membership condition (`entered vip during last 7 days`). */
+function isMembershipWord(image: string | undefined): boolean {
+  return image !== undefined && /^(entered|left|was)$/i.test(image);
+}
+
+/** Words that compare a value with a statistic of all customers (`revenue above median`). */
+function isQuantileWord(image: string | undefined): boolean {
+  return image !== undefined && /^(above|below)$/i.test(image);
+}
+
 const expressionRules = ['expression', 'andExpression', 'notExpression', 'predicate', 'additive', 'multiplicative', 'unary', 'atom'];
 
 function describeRule(rule: string): string {
@@ -58,6 +68,13 @@ function describeRule(rule: string): string {
     profileDefinition: 'a list of metrics',
     queryDefinition: 'a query clause',
     functionCall: 'function arguments',
+    behaviourStep: 'an event name in quotes ("purchase"), a list ("view", "cart") or anything',
+    eventNames: 'an event name in quotes, e.g. "purchase"',
+    behaviourClause: 'a clause such as `at least 2 times`, `within 1 hour` or `during last 30 days`',
+    wordClause: 'a clause such as `at least 2 times`, `within 1 hour`, `for 30 days` or `for the first time`',
+    regularlyClause: '`in at least N of the last M weeks`',
+    rankCondition: '`top 10% by METRIC` or `bottom 10% by METRIC`',
+    membershipCondition: '`entered SEGMENT`, `left SEGMENT` or `was SEGMENT`',
   };
   return names[rule] ?? rule.replace(/([A-Z])/g, ' $1').toLowerCase();
 }
@@ -350,6 +367,10 @@ export class KohortParser extends CstParser {
           this.SUBRULE(this.notExpression);
         },
       },
+      { ALT: () => this.SUBRULE(this.behaviourCondition) },
+      { ALT: () => this.SUBRULE(this.rankCondition) },
+      // `entered vip …` reads like a value followed by a word; only these three words start one.
+      { GATE: () => isMembershipWord(this.LA(1).image), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.membershipCondition) },
       { ALT: () => this.SUBRULE(this.predicate) },
     ]);
   });
@@ -357,7 +378,10 @@ export class KohortParser extends CstParser {
   /** A value, optionally compared: `a > b`, `a [not] between x and y`, `a [not] in (…)`, `a is [not] null`, `a starts with "x"`. */
   predicate = this.RULE('predicate', () => {
     this.SUBRULE(this.additive, { LABEL: 'left' });
-    this.OPTION(() =>
+    // A word after a value continues it only as `above …`/`below …` (a behaviour clause may follow an event filter).
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType !== t.Identifier || isQuantileWord(this.LA(1).image),
+      DEF: () =>
       this.OR([
         {
           ALT: () => {
@@ -411,8 +435,16 @@ export class KohortParser extends CstParser {
             this.CONSUME(t.Null);
           },
         },
+        {
+          // `revenue above median`, `revenue below percentile 25`
+          ALT: () => {
+            this.CONSUME(t.Identifier, { LABEL: 'position' });
+            this.CONSUME2(t.Identifier, { LABEL: 'statistic' });
+            this.OPTION4(() => this.CONSUME(t.NumberLiteral, { LABEL: 'percentile' }));
+          },
+        },
       ]),
-    );
+    });
   });
 
   additive = this.RULE('additive', () => {
@@ -510,6 +542,168 @@ export class KohortParser extends CstParser {
       this.SUBRULE3(this.expression, { LABEL: 'otherwise' });
     });
     this.CONSUME(t.End);
+  });
+
+  // --- behavioural conditions (dsl/behaviour-ast.ts) ------------------------------------------
+
+  /**
+   * `did "purchase" at least 2 times during last 30 days`, `never "purchase"`, `stopped "purchase" for 30 days`,
+   * `did "view" then "cart" within 1 hour then not "purchase" within 1 hour with same product_id`.
+   */
+  behaviourCondition = this.RULE('behaviourCondition', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.Did, { LABEL: 'verb' }) },
+      { ALT: () => this.CONSUME(t.Never, { LABEL: 'verb' }) },
+      { ALT: () => this.CONSUME(t.Stopped, { LABEL: 'verb' }) },
+      { ALT: () => this.CONSUME(t.Restarted, { LABEL: 'verb' }) },
+    ]);
+    this.SUBRULE(this.behaviourStep, { LABEL: 'steps' });
+    this.MANY(() => {
+      this.CONSUME(t.Then);
+      this.SUBRULE2(this.behaviourStep, { LABEL: 'steps' });
+    });
+  });
+
+  /** One step: `[not] "cart" [where PREDICATE] [clause…]`; a compound filter goes in parentheses. */
+  behaviourStep = this.RULE('behaviourStep', () => {
+    this.OPTION(() => this.CONSUME(t.Not));
+    this.OR([
+      { ALT: () => this.SUBRULE(this.eventNames) },
+      { ALT: () => this.CONSUME(t.Identifier, { LABEL: 'anything' }) },
+    ]);
+    this.OPTION2(() => {
+      this.CONSUME(t.Where);
+      this.SUBRULE(this.predicate, { LABEL: 'filter' });
+    });
+    this.MANY(() => this.SUBRULE(this.behaviourClause));
+  });
+
+  /** `"purchase"` or `("view", "cart")` */
+  eventNames = this.RULE('eventNames', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.StringLiteral, { LABEL: 'names' }) },
+      {
+        ALT: () => {
+          this.CONSUME(t.LParen);
+          this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.CONSUME2(t.StringLiteral, { LABEL: 'names' }) });
+          this.CONSUME(t.RParen);
+        },
+      },
+    ]);
+  });
+
+  /** What follows a step: a window, `from SOURCE`, `with same COLUMN, …`, `between 2 and 5 times`, `in at least …`, or a word clause. */
+  behaviourClause = this.RULE('behaviourClause', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.window) },
+      {
+        ALT: () => {
+          this.CONSUME(t.From);
+          this.SUBRULE(this.name, { LABEL: 'source' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.With);
+          this.CONSUME(t.Identifier, { LABEL: 'same' });
+          this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE2(this.name, { LABEL: 'columns' }) });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.Between);
+          this.CONSUME(t.NumberLiteral, { LABEL: 'low' });
+          this.CONSUME(t.And);
+          this.CONSUME2(t.NumberLiteral, { LABEL: 'high' });
+          this.CONSUME2(t.Identifier, { LABEL: 'unit' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.regularlyClause) },
+      { ALT: () => this.SUBRULE(this.wordClause) },
+    ]);
+  });
+
+  /** `in at least 3 of the last 4 weeks` */
+  regularlyClause = this.RULE('regularlyClause', () => {
+    this.CONSUME(t.In);
+    this.CONSUME(t.Identifier, { LABEL: 'words' });
+    this.CONSUME2(t.Identifier, { LABEL: 'words' });
+    this.CONSUME(t.NumberLiteral, { LABEL: 'atLeast' });
+    this.CONSUME(t.Of);
+    this.OPTION(() => this.CONSUME3(t.Identifier, { LABEL: 'words' }));
+    this.CONSUME4(t.Identifier, { LABEL: 'words' });
+    this.CONSUME2(t.NumberLiteral, { LABEL: 'periods' });
+    this.CONSUME5(t.Identifier, { LABEL: 'unit' });
+  });
+
+  /**
+   * `exactly 2 times`, `within 1 hour`, `for 30 days`, `after 30 days`, `at least 3 times`, `at most 1 time`,
+   * `all within 2 hours`, `for the first time`, `without "remove_from_cart" [where …]`; the words are checked later.
+   */
+  wordClause = this.RULE('wordClause', () => {
+    this.CONSUME(t.Identifier, { LABEL: 'words' });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.NumberLiteral, { LABEL: 'amount' });
+          this.CONSUME2(t.Identifier, { LABEL: 'unit' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME3(t.Identifier, { LABEL: 'words' });
+          this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME2(t.NumberLiteral, { LABEL: 'amount' });
+                this.CONSUME4(t.Identifier, { LABEL: 'unit' });
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME5(t.Identifier, { LABEL: 'words' });
+                this.CONSUME6(t.Identifier, { LABEL: 'words' });
+              },
+            },
+          ]);
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE(this.eventNames);
+          this.OPTION(() => {
+            this.CONSUME(t.Where);
+            this.SUBRULE(this.predicate, { LABEL: 'filter' });
+          });
+        },
+      },
+    ]);
+  });
+
+  /** `top 10% by revenue`, `bottom 100 by purchases` */
+  rankCondition = this.RULE('rankCondition', () => {
+    this.CONSUME(t.Identifier, { LABEL: 'direction' });
+    this.CONSUME(t.NumberLiteral, { LABEL: 'amount' });
+    this.OPTION(() => this.CONSUME(t.Percent));
+    this.CONSUME(t.By);
+    this.SUBRULE(this.additive, { LABEL: 'by' });
+  });
+
+  /** `entered vip [during …]`, `left vip [during …]`, `was vip on date "2019-10-15"`, `was vip during last 30 days` */
+  membershipCondition = this.RULE('membershipCondition', () => {
+    this.CONSUME(t.Identifier, { LABEL: 'change' });
+    this.SUBRULE(this.name, { LABEL: 'segment' });
+    this.OPTION(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.window) },
+        {
+          ALT: () => {
+            this.CONSUME2(t.Identifier, { LABEL: 'on' });
+            this.SUBRULE(this.additive, { LABEL: 'at' });
+          },
+        },
+      ]),
+    );
   });
 }
 

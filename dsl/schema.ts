@@ -11,6 +11,8 @@ export interface ColumnSchema {
 /** The columns of one source, as the engine found them in the data. */
 export interface SourceSchema {
   columns: ColumnSchema[];
+  /** The first and last value of the source's time column (ISO text), for "window longer than the data" warnings. */
+  timeRange?: { min: string; max: string };
 }
 
 /** Where a source's rows live. `path` is absolute once resolved against the lake or the notebook. */

@@ -4,6 +4,7 @@ import type * as cst from './cst.js';
 import { diagnostic, type Diagnostic, type LineIndex, type Range } from './diagnostics.js';
 import { parser } from './parser.js';
 import { softKeywords } from './tokens.js';
+import { BehaviourAstBuilder } from './to-ast-behaviour.js';
 
 const BaseVisitor = parser.getBaseCstVisitorConstructorWithDefaults();
 
@@ -17,6 +18,16 @@ class AstBuilder extends BaseVisitor {
   private lines!: LineIndex;
   /** Offset of the cell's text in the notebook. */
   private base = 0;
+
+  /** Behavioural conditions (`did …`, `top 10% by …`, `entered vip …`) are built in to-ast-behaviour.ts. */
+  private readonly behaviour = new BehaviourAstBuilder({
+    expr: (n) => this.expr(n),
+    name: (n) => this.nameOf(n),
+    window: (n) => this.window((n as cst.WindowCstNode).children, n),
+    nodeRange: (n) => this.nodeRange(n),
+    tokenRange: (t) => this.tokenRange(t),
+    report: (d) => this.diagnostics.push(d),
+  });
 
   constructor() {
     super();
@@ -111,12 +122,12 @@ class AstBuilder extends BaseVisitor {
       const value = this.nameOf(values[i]);
       const word = clause.image.toLowerCase();
       if (!value) return;
-      if (word === 'key' || word === 'time') {
+      if (word === 'key' || word === 'time' || word === 'event') {
         if (def[word]) this.diagnostics.push(diagnostic('syntax-error', `\`${word}\` is given twice`, this.tokenRange(clause)));
         def[word] = value;
       } else {
         this.diagnostics.push(
-          diagnostic('syntax-error', `unknown source clause \`${clause.image}\`; a source takes \`key COLUMN\` and \`time COLUMN\``, this.tokenRange(clause)),
+          diagnostic('syntax-error', `unknown source clause \`${clause.image}\`; a source takes \`key COLUMN\`, \`time COLUMN\` and \`event COLUMN\``, this.tokenRange(clause)),
         );
       }
     });
@@ -379,7 +390,40 @@ class AstBuilder extends BaseVisitor {
 
   notExpression(ctx: cst.NotExpressionCstChildren, node: CstNode): ast.Expr {
     if (ctx.Not) return { kind: 'not', operand: this.expr(ctx.notExpression?.[0]), range: this.nodeRange(node) };
-    return this.expr(ctx.predicate?.[0]);
+    return this.expr(ctx.predicate?.[0] ?? ctx.behaviourCondition?.[0] ?? ctx.rankCondition?.[0] ?? ctx.membershipCondition?.[0]);
+  }
+
+  behaviourCondition(ctx: cst.BehaviourConditionCstChildren, node: CstNode): ast.Expr {
+    return this.behaviour.condition(ctx, node);
+  }
+
+  rankCondition(ctx: cst.RankConditionCstChildren, node: CstNode): ast.Expr {
+    return this.behaviour.rank(ctx, node);
+  }
+
+  membershipCondition(ctx: cst.MembershipConditionCstChildren, node: CstNode): ast.Expr {
+    return this.behaviour.membership(ctx, node);
+  }
+
+  // Read by the rules that own them.
+  behaviourStep(): undefined {
+    return undefined;
+  }
+
+  eventNames(): undefined {
+    return undefined;
+  }
+
+  behaviourClause(): undefined {
+    return undefined;
+  }
+
+  regularlyClause(): undefined {
+    return undefined;
+  }
+
+  wordClause(): undefined {
+    return undefined;
   }
 
   predicate(ctx: cst.PredicateCstChildren, node: CstNode): ast.Expr {
@@ -393,6 +437,7 @@ class AstBuilder extends BaseVisitor {
     if (ctx.Between) return { kind: 'between', negated, operand: left, low: this.expr(ctx.low?.[0]), high: this.expr(ctx.high?.[0]), range };
     if (ctx.In) return { kind: 'in', negated, operand: left, list: (ctx.list ?? []).map((e) => this.expr(e)), range };
     if (ctx.Is) return { kind: 'is-null', negated: ctx.isNot !== undefined, operand: left, range };
+    if (ctx.position) return this.behaviour.quantile(ctx, left, range);
     if (ctx.Starts || ctx.Ends || ctx.Contains) {
       const op = ctx.Starts ? 'starts' : ctx.Ends ? 'ends' : 'contains';
       return { kind: 'match', op, negated, operand: left, pattern: this.expr(ctx.pattern?.[0]), range };

@@ -65,6 +65,12 @@ export const Null = keyword('Null');
 export const True = keyword('True');
 export const False = keyword('False');
 
+// Behavioural conditions in segments (dsl/behaviour-ast.ts): the words that start one.
+export const Did = keyword('Did');
+export const Never = keyword('Never');
+export const Stopped = keyword('Stopped');
+export const Restarted = keyword('Restarted');
+
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/ });
 /** Double- or single-quoted; a quote is doubled or backslash-escaped inside. No raw newlines. */
 export const StringLiteral = createToken({
@@ -103,6 +109,7 @@ export const keywordTokens: TokenType[] = [
   From, Where, During, Per, Group, By, Select, Order, Asc, Desc, Limit,
   And, Or, Not, In, Is, Between, Starts, Ends, With, Contains,
   Case, When, Then, Else, End, Distinct, Null, True, False,
+  Did, Never, Stopped, Restarted,
 ];
 
 /** Order matters: comments before `-`, keywords before Identifier, `<=` before `<`. */

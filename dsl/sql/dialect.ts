@@ -50,6 +50,10 @@ export interface Dialect {
   withinLast(time: string, amount: number, unit: TimeUnit, asOf: string): SqlFragment;
   /** `time` within [low, high]; a date `high` includes its whole day. */
   withinBetween(time: string, low: string, high: string, highIsDate: boolean): SqlFragment;
+  /** An interval of time: `INTERVAL 3 HOUR`. */
+  interval(amount: number, unit: TimeUnit | 'month'): string;
+  /** Whole periods from `time` back to `asOf`: 0 for the period that ends at `asOf` (a period excludes its start). */
+  periodsBefore(time: string, asOf: string, unit: 'day' | 'week' | 'month'): string;
   /** The calendar day of a time, as a date. */
   dayOf(time: string): string;
   /** The as-of instant for a date or timestamp literal: a date means the end of that day. */

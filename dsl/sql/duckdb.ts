@@ -128,6 +128,17 @@ export const duckdb: Dialect = {
     return { sql: `${time} >= ${low} AND ${upper}`, precedence: precedence.and };
   },
 
+  interval(amount, unit) {
+    return `INTERVAL ${amount} ${unit === 'month' ? 'MONTH' : units[unit]}`;
+  },
+
+  periodsBefore(time, asOf, unit) {
+    // A day or week is a fixed length, so the index is a division; months vary, so DuckDB counts whole ones.
+    if (unit === 'month') return `date_sub('month', ${time}, ${asOf})`;
+    const micros = (unit === 'day' ? 1 : 7) * 86_400_000_000;
+    return `(epoch_us(${asOf}) - epoch_us(${time})) // ${micros}`;
+  },
+
   dayOf(time) {
     return `CAST(${time} AS DATE)`;
   },

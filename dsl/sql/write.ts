@@ -1,5 +1,6 @@
 import type { Relation } from '../compiled.js';
 import type { IRDefinition, IRExpr, IRMetric, IRNotebook, IRQuery, IRSource } from '../ir.js';
+import { BehaviourSql } from './behaviour.js';
 import { precedence, type Dialect, type SqlFragment } from './dialect.js';
 
 /** A cell's SQL in parts: the relations it reads (in dependency order) and its own SELECT. */
@@ -58,7 +59,18 @@ class Writer {
     // A fixed as-of is inlined as a literal so DuckDB can push it into the Parquet scan.
     this.asOfExpr = fixed && (fixed.kind === 'date' || fixed.kind === 'timestamp') ? d.asOfInstant(fixed) : `(SELECT ${this.q('as_of')} FROM ${this.q(relationNames.asOf)})`;
     this.fixedAsOf = fixed !== undefined;
+    this.behaviours = new BehaviourSql(ir, {
+      dialect: d,
+      asOf: this.asOfExpr,
+      asOfRelations: this.asOfDep(),
+      expr: (e) => this.expr(e, {}),
+      source: (name) => this.source(name),
+      metricsRelation: relationNames.metrics,
+    });
   }
+
+  /** Behavioural conditions of segments: columns of the per-customer scans, sequence relations. */
+  private readonly behaviours: BehaviourSql;
 
   private readonly fixedAsOf: boolean;
 
@@ -79,12 +91,13 @@ class Writer {
         this.addRelation(relationNames.daily(source.name), this.scan(source, 'day'), [source.name], 'daily');
       }
     }
+    for (const r of this.behaviours.relations()) this.relations.set(r.name, r);
 
     const cells = new Map<string, CellSql>();
     for (const def of this.ir.definitions) {
       const select = this.definitionSql(def);
       if (select === undefined) continue;
-      const deps = this.relationDeps(def);
+      const deps = [...new Set([...this.relationDeps(def), ...this.behaviours.relationsFor(def)])];
       if (def.kind !== 'source') this.addRelation(def.name, select.body, deps);
       cells.set(def.name, { reads: deps, relations: this.closure(deps), select: select.cell });
     }
@@ -149,6 +162,8 @@ class Writer {
     const modes = metrics.filter(isMode);
     const columns = [...keyColumns];
     for (const m of metrics) if (!isMode(m)) columns.push(`${this.expr(m.expr, ctx).sql} AS ${this.q(m.name)}`);
+    const behaviourColumns = grain === 'entity' ? this.behaviours.scanColumnNames(source.name) : [];
+    if (grain === 'entity') columns.push(...this.behaviours.scanColumns(source.name));
     const groupBy = keys.map((_, i) => i + 1).join(', ');
     const scan = `SELECT\n${indent(columns.join(',\n'))}\nFROM ${this.q(source.name)}\nGROUP BY ${groupBy}`;
     if (modes.length === 0) return scan;
@@ -167,7 +182,7 @@ class Writer {
     const ordered = [...keys.map((k) => `s.${k}`), ...metrics.map((m) => {
       const j = joins.find((x) => x.name === m.name);
       return j ? `${j.alias}.${this.q(m.name)}` : `s.${this.q(m.name)}`;
-    })];
+    }), ...behaviourColumns.map((n) => `s.${this.q(n)}`)];
     return `SELECT\n${indent(ordered.join(',\n'))}\nFROM (\n${indent(scan)}\n) AS s\n${joins.map((j) => j.sql).join('\n')}`;
   }
 
@@ -182,8 +197,10 @@ class Writer {
         return [relationNames.metrics(def.source)];
       case 'profile':
         return [def.grain === 'day' ? relationNames.daily(def.source) : relationNames.metrics(def.source), ...this.asOfDep()];
-      case 'segment':
-        return [relationNames.metrics(def.source), ...this.asOfDep()];
+      case 'segment': {
+        const sequence = this.behaviours.onlySequence(def);
+        return sequence ? [sequence] : [relationNames.metrics(def.source), ...this.asOfDep()];
+      }
       case 'query': {
         const input = def.input;
         const base =
@@ -226,6 +243,11 @@ class Writer {
       }
       case 'segment': {
         const source = this.source(def.source);
+        const sequence = this.behaviours.onlySequence(def);
+        if (sequence) {
+          const body = `SELECT ${q(source.key)}\nFROM ${q(sequence)}`;
+          return { body, cell: body };
+        }
         const cols = [q(source.key), ...def.shows.map((m) => this.column(m, { kind: 'metric', name: m, type: 'unknown' }, entity))];
         const body = `SELECT\n${indent(cols.join(',\n'))}\nFROM ${q(relationNames.metrics(def.source))}\nWHERE ${this.expr(def.condition, entity).sql}`;
         return { body, cell: body };
@@ -358,6 +380,8 @@ class Writer {
       }
       case 'window-last':
         return d.withinLast(this.q(e.time), e.amount, e.unit, this.asOfExpr);
+      case 'behaviour':
+        return this.behaviours.condition(e.behaviour);
       case 'window-between':
         return d.withinBetween(
           this.q(e.time),
