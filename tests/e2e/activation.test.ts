@@ -83,9 +83,17 @@ afterAll(async () => {
 const preview = (text: string) => cellWith(page, text).locator('kohort-size-preview [data-testid="size-preview"]');
 
 describe.sequential('activation in Chromium', () => {
-  it('shows a segment’s size and share under its rule', async () => {
+  it('shows a segment’s size and share under its rule once it is edited', async () => {
+    const requests: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/api/segment-preview') && requests.push(r.url()));
     await page.goto(`${server.url}/#/notebook/shop.kohort`);
-    await cellWith(page, 'segment buyers').waitFor();
+    const cell = cellWith(page, 'segment buyers');
+    await editorOf(cell);
+    // Opening the notebook counts nothing.
+    await expect.poll(() => preview('segment buyers').textContent()).toContain('its size appears as you edit it');
+    expect(requests).toEqual([]);
+    await focusEnd(page, cell);
+    await page.keyboard.type(' ');
     // By hand: A and C bought, A, B and C have events.
     await expect.poll(() => preview('segment buyers').getAttribute('data-size'), { timeout: 30_000 }).toBe('2');
     expect(await preview('segment buyers').getAttribute('data-total')).toBe('3');
@@ -101,6 +109,7 @@ describe.sequential('activation in Chromium', () => {
       if (r.url().endsWith('/api/segment-preview')) requests.push(r.postData() ?? '');
     });
     await focusEnd(page, cell);
+    await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
     await page.keyboard.type('1 and views >= 2', { delay: 20 });
     // Only A bought twice and viewed twice.

@@ -197,7 +197,7 @@ export class KohortNotebookCell extends LightElement {
     const segments = this.results.filter((r) => r.definition.kind === 'segment').map((r) => ({ name: r.definition.name, broken: r.definition.broken === true }));
     if (cell.kind !== 'kohort' || segments.length === 0) return nothing;
     void import('../size-preview/size-preview.js');
-    return html`<kohort-size-preview path=${this.path} .text=${this.notebookText()} .segments=${segments} .others=${this.segmentNames}></kohort-size-preview>`;
+    return html`<kohort-size-preview path=${this.path} .text=${this.notebookText()} .body=${cell.body} .segments=${segments} .others=${this.segmentNames}></kohort-size-preview>`;
   }
 
   private renderProblems() {

@@ -14,16 +14,18 @@ const percent = (share: number) => `${(share * 100).toFixed(share < 0.01 ? 2 : 1
 /**
  * The live size of a segment while its rule is typed: its size, its share of all customers of
  * its source, and its overlap with another segment the analyst picks. Counted on the server
- * `previewDebounceMs` after the last change; a newer change aborts the request in flight, which
- * interrupts its DuckDB query.
+ * `previewDebounceMs` after the last change to the cell; a newer change aborts the request in
+ * flight, which interrupts its DuckDB query.
  */
 export class KohortSizePreview extends LitElement {
   static override styles = styles;
 
   /** The notebook's path. */
   @property() accessor path = '';
-  /** The notebook's text now (unsaved edits included); a change re-counts. */
+  /** The notebook's text now (unsaved edits included): what is counted. */
   @property() accessor text = '';
+  /** This cell's text: typing in it re-counts. The preview starts with the first change, not at load. */
+  @property() accessor body = '';
   /** The segments this cell defines, and whether each compiles (a broken rule is not counted). */
   @property({ attribute: false }) accessor segments: { name: string; broken: boolean }[] = [];
   /** Every segment of the notebook: the choices to overlap with. */
@@ -38,7 +40,7 @@ export class KohortSizePreview extends LitElement {
   private readonly api = new ContextConsumer(this, { context: apiContext, subscribe: false });
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inFlight: AbortController | undefined;
-  private lastKey = '';
+  private lastKey: string | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -52,9 +54,13 @@ export class KohortSizePreview extends LitElement {
 
   protected override updated(_changed: PropertyValues<this>): void {
     const segment = this.segment;
-    const key = JSON.stringify([this.path, this.text, segment?.name, segment?.broken, this.overlapWith]);
+    const key = JSON.stringify([this.path, this.body, segment?.name, segment?.broken, this.overlapWith]);
     if (key === this.lastKey) return;
+    // Opening a notebook counts nothing: a lake of 40M events would keep DuckDB busy with every
+    // segment at once. The first edit (or a choice in the preview) starts it.
+    const first = this.lastKey === undefined;
     this.lastKey = key;
+    if (first) return;
     clearTimeout(this.timer);
     // A newer text makes the answer in flight useless: cancel it now, not when the next is sent.
     this.inFlight?.abort();
@@ -104,7 +110,7 @@ export class KohortSizePreview extends LitElement {
         : p
           ? html`<span class="size"><b>${count(p.size)}</b> customers</span>
               <span class="share"><b>${percent(p.share)}</b> of ${count(p.total)} in \`${p.source}\`</span>`
-          : html`<span class="hint">${this.error ? '' : 'measuring…'}</span>`}
+          : html`<span class="hint">${this.error ? '' : this.counting ? 'measuring…' : 'its size appears as you edit it'}</span>`}
       <label class="overlap"
         >overlap with
         <select aria-label="segment to overlap with" @change=${(e: Event) => (this.overlapWith = (e.target as HTMLSelectElement).value)}>
