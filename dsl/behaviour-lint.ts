@@ -111,17 +111,19 @@ class SegmentLint {
       } else leaves.push(x);
     };
     flatten(e);
-    const bounds = new Map<string, { q: Quantity; b: Bounds }>();
+    const bounds = new Map<string, { q: Quantity; b: Bounds; from: Range }>();
     let reported = false;
     for (const leaf of leaves) {
       this.leaf(leaf);
       for (const [q, lb] of this.constraints(leaf)) {
         const entry = bounds.get(q.key);
         const merged = entry ? intersect(entry.b, lb) : lb;
-        bounds.set(q.key, { q, b: merged });
+        bounds.set(q.key, { q, b: merged, from: entry?.from ?? leaf.range });
         if (!reported && entry && empty(merged, q.count)) {
           reported = true;
-          this.scope.report(diagnostic('never-holds', `this condition can never hold: ${q.label} cannot be ${merged.texts.join(' and ')}`, e.range));
+          // Marked from the first bound to the one that contradicts it.
+          const range = { start: entry.from.start, end: leaf.range.end };
+          this.scope.report(diagnostic('never-holds', `this condition can never hold: ${q.label} cannot be ${merged.texts.join(' and ')}`, range));
         }
       }
     }
@@ -143,7 +145,8 @@ class SegmentLint {
       return;
     }
     const constraints = this.constraints(e);
-    for (const [q, bounds] of constraints) {
+    // A behaviour's own bounds (`between 5 and 2 times`) are reported on them, below.
+    if (e.kind !== 'behaviour') for (const [q, bounds] of constraints) {
       if (empty(bounds, q.count)) this.scope.report(diagnostic('never-holds', `this condition can never hold: ${q.label} cannot be ${bounds.texts.join(' and ')}`, e.range));
     }
     if (e.kind === 'between' && !e.negated) {

@@ -170,7 +170,7 @@ class BehaviourChecker {
           i === 0
             ? '`not` negates the last step of a sequence; for an event that never happened write `never "event"`'
             : 'only the last step can be `not`; for an event that must not happen between two steps write `without "event"` after the later step',
-          s.range,
+          stepHead(s),
         );
       }
       if (i === 0 && s.within) this.fail(`the first step has no step before it to be within; limit the whole ${sequence ? 'sequence with `all within …`' : 'condition with `during last …`'}`, s.within.range);
@@ -184,6 +184,11 @@ class BehaviourChecker {
       if (e.regularly) notWith('`in at least … of …`', e.regularly.range, 'write it for one event');
       if (e.quietFor) notWith('`for …`', e.quietFor.range, 'limit steps with `within …`');
       if (e.gapAfter) notWith('`after …`', e.gapAfter.range, 'limit steps with `within …`');
+      const last = e.steps[e.steps.length - 1]!;
+      // A not-step's span must not depend on where the sequence starts: give it its own.
+      if (last.negated && !last.within && e.total) {
+        this.fail(`\`all within\` limits the steps that happened; give the \`not\` step its own time, e.g. \`then not "…" within 1 hour\``, stepHead(last));
+      }
       return;
     }
     if (e.same.length > 0) this.fail('`with same …` ties the steps of a sequence together; this condition has one step', e.range);
@@ -414,6 +419,11 @@ class BehaviourChecker {
       ...(on ? { on } : {}),
     }, [source.name]);
   }
+}
+
+/** A step's event and filter, without its clauses: where a message about the step itself goes. */
+function stepHead(s: b.StepAst): Range {
+  return { start: s.range.start, end: (s.filter ?? s.events).range.end };
 }
 
 function match(step: IRStep): { match?: IRExpr } {

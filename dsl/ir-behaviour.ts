@@ -40,8 +40,9 @@ export type IRBehaviour =
   | { kind: 'restarted'; id: string; source: string; match?: IRExpr; gap: IRDuration; window: IRWindow }
   /**
    * Steps in time order (each strictly later than the one before), the first in the window, all with
-   * equal `same` columns; then, if `absent` is given, no such event from the last step to `absent.within`
-   * after it (or to `total` after the first step, or to the as-of time), a span that must have passed.
+   * equal `same` columns, the last at most `total` after the first; then, if `absent` is given, no such
+   * event from the last step to `absent.within` after it (a span that must have passed by the as-of
+   * time), or, without `within`, up to the as-of time.
    */
   | { kind: 'sequence'; id: string; source: string; steps: IRStep[]; absent?: IRStep; same: string[]; total?: IRDuration; window?: IRWindow }
   /** Customers ranked by `value` (nulls out): the first `count`, or the first share (`percent` of those ranked, rounded up); ties at the edge all in. */

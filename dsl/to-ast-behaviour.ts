@@ -137,7 +137,7 @@ export class BehaviourAstBuilder {
       return true;
     };
     if (c.eventNames?.[0]) {
-      if (words !== 'without') return this.unknown(c.words[0]!, range);
+      if (words !== 'without') return this.unknown(c.words, range);
       const events = this.events(c.eventNames[0], undefined);
       if (!events) return false;
       step.without.push({ events, ...(c.filter?.[0] ? { filter: this.p.expr(c.filter[0]) } : {}), range });
@@ -170,21 +170,22 @@ export class BehaviourAstBuilder {
           return true;
         }
       }
-      return this.unknown(c.words[0]!, range);
+      return this.unknown(c.words, range);
     }
     if (words === 'for the first time') {
       set('firstTime', range);
       return true;
     }
-    return this.unknown(c.words[0]!, range);
+    return this.unknown(c.words, range);
   }
 
-  private unknown(word: IToken, range: Range): false {
-    const hints = suggest(word.image.toLowerCase(), wordClauses).map((s) => `did you mean \`${s}\`?`);
+  private unknown(words: IToken[], range: Range): false {
+    const written = words.map((w) => w.image.toLowerCase()).join(' ');
+    const hints = suggest(written, wordClauses).map((s) => `did you mean \`${s}\`?`);
     this.p.report(
       diagnostic(
         'syntax-error',
-        `\`${word.image}\` does not start a clause here; a step takes at least/at most/exactly N times, within/for/after N days, all within …, for the first time, without "event", with same COLUMN or during …`,
+        `\`${written}\` is not a clause; a step takes at least/at most/exactly N times, within/for/after N days, all within …, for the first time, without "event", with same COLUMN or during …`,
         range,
         hints,
       ),

@@ -132,6 +132,7 @@ export class BehaviourSql {
     const bool = (sql: string): SqlFragment => ({ sql: `coalesce(${sql}, FALSE)`, precedence: precedence.atom });
     switch (b.kind) {
       case 'count': {
+        if (b.min === b.max) return { sql: `${col()} = ${b.min}`, precedence: precedence.comparison };
         const parts: string[] = [];
         if (b.min > 0) parts.push(`${col()} >= ${b.min}`);
         if (b.max !== undefined) parts.push(`${col()} <= ${b.max}`);
@@ -283,7 +284,7 @@ export class BehaviourSql {
     if (s.total) final.push(`${w('t')} <= ${w(`b${levels}`)} + ${this.interval(s.total)}`);
     if (s.absent) {
       // The span without the event must have passed by the as-of time to be known.
-      const end = s.absent.within ? `${w('t')} + ${this.interval(s.absent.within)}` : s.total ? `${w(`b${levels}`)} + ${this.interval(s.total)}` : undefined;
+      const end = s.absent.within ? `${w('t')} + ${this.interval(s.absent.within)}` : undefined;
       if (end) final.push(`${end} <= ${this.host.asOf}`, `(${w('next')} IS NULL OR ${w('next')} > ${end})`);
       else final.push(`${w('next')} IS NULL`);
     }
