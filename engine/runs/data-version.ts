@@ -3,30 +3,7 @@ import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { SourceRequest } from '../../dsl/schema.js';
 import { listPartitions } from '../lake.js';
-
-/** One file a run could read, with what tells a rewrite apart. */
-export interface DataFile {
-  /** Relative to the lake for lake datasets, else absolute. */
-  path: string;
-  bytes: number;
-  /** Last modification, ISO 8601 (milliseconds). */
-  modified: string;
-}
-
-/** What a run read of one source: its partitions and their files (lake), or its file. */
-export interface SourceData {
-  source: string;
-  kind: SourceRequest['location']['kind'];
-  /** The lake dataset (`events`), or the file or glob of a parquet/csv source. */
-  location: string;
-  partitions: { name: string; files: DataFile[] }[];
-}
-
-/** The data version of a run: every source it reads, down to files with sizes and mtimes. */
-export interface DataVersion {
-  lake: string;
-  sources: SourceData[];
-}
+import type { DataFile, DataVersion, SourceData } from './run-record.js';
 
 /**
  * Lists what the sources hold now. Lake datasets are listed partition by partition, published

@@ -3,113 +3,13 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { notebookId } from '../../dsl/history-paths.js';
-import type { DefinitionKind } from '../../dsl/compiled.js';
 import { writeAtomically } from '../lake.js';
 import { UserError } from '../user-error.js';
-import type { DataVersion } from './data-version.js';
+import { interruptedMessage, type RunError, type RunRecord } from './run-record.js';
 
-/** What started a run. */
-export type RunTrigger =
-  /** A cron or interval slot came. */
-  | 'schedule'
-  /** The server started after slots it should have run (missed: run-once). */
-  | 'missed'
-  /** New files landed in a source the schedule watches. */
-  | 'data'
-  /** "Run now" in the workbench, or `kohort run --schedule` (cron, Airflow). */
-  | 'manual'
-  /** `kohort run --rerun`: a past run again, at its as-of time. */
-  | 'rerun';
-
-export type RunStatus = 'running' | 'succeeded' | 'failed';
-
-/** Where a run failed: the message, and the cell and `file:line:col` when known. */
-export interface RunError {
-  message: string;
-  cell?: string;
-  /** `file:line:col`, as the CLI prints places. */
-  place?: string;
-  line?: number;
-  column?: number;
-}
-
-/** One cell of a run, as the per-cell log shows it. */
-export interface CellLog {
-  name: string;
-  kind: DefinitionKind;
-  status: 'pending' | 'running' | 'succeeded' | 'failed';
-  seconds?: number;
-  rows?: number;
-  /** Profile and segment cells: the Parquet snapshot the history wrote. */
-  path?: string;
-  /** Daily profiles refreshed incrementally: the days recomputed (the others were kept). */
-  recomputedDays?: string[];
-  /** What else is worth knowing of the cell, e.g. that every day was rebuilt. */
-  note?: string;
-  error?: RunError;
-}
-
-/** A segment's membership change in a run. */
-export interface SegmentLog {
-  name: string;
-  members: number;
-  joined: number;
-  left: number;
-  /** How the run changed the membership history: `advanced` / `replaced` the last run, or `past` (a rerun older than it: untouched). */
-  effect?: 'advanced' | 'replaced' | 'past';
-}
-
-/** One try of a run; a run retries after a failed attempt, waiting longer each time. */
-export interface AttemptLog {
-  startedAt: string;
-  endedAt?: string;
-  status: RunStatus;
-  error?: RunError;
-}
-
-/**
- * The record of one run, stored as `<notebook folder>/.kohort/runs/<notebook>/<id>.json`. While
- * the run goes on, it is rewritten (atomically) after every cell, so readers see its progress.
- */
-export interface RunRecord {
-  /** Sortable by start time: `2026-11-21T03-00-00-123Z-1a2b3c`. */
-  id: string;
-  /** The notebook's id (its file name without `.kohort`), as in the lake's history. */
-  notebook: string;
-  /** The notebook's path as it was run. */
-  file: string;
-  /** The schedule cell it ran for; absent for a run of the whole notebook without one. */
-  schedule?: string;
-  trigger: RunTrigger;
-  /** The slot a cron or interval run was for (ISO), when that is what started it. */
-  scheduledFor?: string;
-  /** For reruns: the run repeated. */
-  rerunOf?: string;
-  /** The cells asked for (empty: the whole notebook); `cells` lists what ran, dependencies included. */
-  refresh: string[];
-  status: RunStatus;
-  startedAt: string;
-  endedAt?: string;
-  seconds?: number;
-  /** The process running it, and where: a record left `running` by a dead process was interrupted. */
-  pid: number;
-  host: string;
-  /** The instant the run computed at (ISO), or null before it was known. */
-  asOf: string | null;
-  /** The files the run read. */
-  dataVersion?: DataVersion;
-  cells: CellLog[];
-  segments: SegmentLog[];
-  attempts: AttemptLog[];
-  /** When the next attempt starts, while waiting to retry. */
-  retryAt?: string;
-  error?: RunError;
-  /** Things worth knowing, e.g. a rerun over data that changed since. */
-  notes?: string[];
-}
-
-/** The message of a run cut short by a crash, seen at the next start. */
-export const interruptedMessage = 'interrupted: the server stopped during the run';
+// The record's types live in run-record.ts (plain data the UI reads too); they are here too for callers of the store.
+export { interruptedMessage } from './run-record.js';
+export type { AttemptLog, CellLog, DataFile, DataVersion, RunError, RunRecord, RunStatus, RunTrigger, SegmentLog, SourceData } from './run-record.js';
 
 /** A new run id: the start time, sortable as text, and a random suffix. */
 export function newRunId(startedAt: Date): string {

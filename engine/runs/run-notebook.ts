@@ -1,10 +1,10 @@
 import type { CompiledCell } from '../../dsl/compiled.js';
 import { NotebookSession } from '../session.js';
 import { isUserError } from '../user-error.js';
-import { readDataVersion, type DataVersion } from './data-version.js';
+import { readDataVersion } from './data-version.js';
 import type { RunHistory } from './history.js';
 import { historyKinds, refreshPlan } from './plan.js';
-import type { CellLog, RunError, SegmentLog } from './records.js';
+import type { CellLog, DataVersion, RunError, SegmentLog } from './run-record.js';
 
 /** One attempt at running a notebook's refresh. */
 export interface AttemptRequest {

@@ -11,7 +11,8 @@ import { compareDataVersions } from './data-version.js';
 import type { RunHistory } from './history.js';
 import { lakeHistory } from './lake-history.js';
 import { acquireRunLock } from './lock.js';
-import { newRunId, RunStore, type RunRecord, type RunTrigger } from './records.js';
+import { newRunId, RunStore } from './records.js';
+import type { RunRecord, RunTrigger } from './run-record.js';
 import { runAttempt, type AttemptState } from './run-notebook.js';
 
 /** A run to do. */

@@ -1,16 +1,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import type { CompiledCell, ScheduleSpec } from '../../dsl/compiled.js';
+import type { CompiledCell } from '../../dsl/compiled.js';
 import { compileNotebook } from '../../dsl/index.js';
 import { systemClock, type Clock } from '../../engine/runs/clock.js';
 import { dataFingerprint, readDataVersion } from '../../engine/runs/data-version.js';
 import { lakeHistory } from '../../engine/runs/lake-history.js';
-import { interruptedMessage, RunStore, type RunError, type RunRecord } from '../../engine/runs/records.js';
+import { RunStore } from '../../engine/runs/records.js';
+import { interruptedMessage, type RunError, type RunRecord } from '../../engine/runs/run-record.js';
 import { NotebookRunner } from '../../engine/runs/runner.js';
 import { Scheduler, type ScheduleJob, type ScheduledTrigger } from '../../engine/runs/scheduler.js';
 import { describeTrigger, triggerProblem } from '../../engine/runs/triggers.js';
 import { UserError } from '../../engine/user-error.js';
 import { HttpError } from './http.js';
+import type { RunSummary, ScheduleView } from './schedules-api.js';
 
 export interface ScheduleServiceOptions {
   /** The workspace's real path. */
@@ -28,30 +30,6 @@ export interface ScheduleServiceOptions {
   scanMillis?: number;
   log: (line: string) => void;
 }
-
-/** A schedule as the API shows it. */
-export interface ScheduleView {
-  /** The notebook, workspace-relative. */
-  path: string;
-  name: string;
-  /** `path:line:col` of the schedule cell. */
-  place: string;
-  /** Absent when the cell has errors (see `problem`). */
-  spec?: ScheduleSpec;
-  /** `cron "0 3 * * *" (Europe/Berlin)`, `every 1 hour`, `on new data in events`. */
-  description?: string;
-  /** ISO; null for data triggers and schedules that cannot run. */
-  nextRun: string | null;
-  /** Runs of the notebook queued or going on in this server. */
-  inFlight: number;
-  problem?: string;
-}
-
-/** A run in a list: the record without its per-cell log and data version. */
-export type RunSummary = Pick<RunRecord, 'id' | 'schedule' | 'trigger' | 'status' | 'startedAt' | 'endedAt' | 'seconds' | 'asOf' | 'error' | 'rerunOf' | 'scheduledFor'> & {
-  attempts: number;
-  cells: number;
-};
 
 interface NotebookSchedules {
   stamp: string;
