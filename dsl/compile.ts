@@ -181,7 +181,7 @@ function compileUnsafe(text: string, options: CompileOptions, dialect: Dialect):
   for (const s of statements) {
     if (s.node.kind !== 'source') continue;
     const location = { kind: s.node.location.kind, path: resolve(s.node.location) };
-    sources.push({ name: s.node.name.text, location, scan: dialect.scan(location) });
+    sources.push({ name: s.node.name.text, location, scan: dialect.scan(location), ...(s.node.time ? { time: s.node.time.text } : {}) });
   }
 
   const irByName = new Map(checked.ir.definitions.map((d) => [d.name, d]));

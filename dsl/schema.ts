@@ -29,6 +29,8 @@ export interface SourceRequest {
   name: string;
   location: SourceLocation;
   scan: string;
+  /** The source's time column as written, whose range the engine reports (`SourceSchema.timeRange`). */
+  time?: string;
 }
 
 /** Schemas by source name. A source without one still compiles, with a `missing-schema` warning. */

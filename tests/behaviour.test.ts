@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { compileNotebook, hasErrors, membershipFile, valueTypeOfDuckDBType, type SchemaCatalog } from '../dsl/index.js';
+import { introspectSources } from '../engine/introspect.js';
 import { useScratch } from './support/scratch.js';
 
 /**
@@ -340,5 +342,18 @@ describe('membership history', () => {
     expect(await members('was vip on timestamp "2019-10-16 00:59:59"', vip)).toEqual(sorted(['3', '6', BIG]));
     expect(await members('was vip during last 1 day', vip)).toEqual(sorted(['1', '2', BIG]));
     expect(await members('was vip during last 7 days and not left vip during last 7 days', vip)).toEqual(sorted(['1', '2', BIG]));
+  });
+});
+
+describe('the time range the engine gives the checker', () => {
+  it('read from Parquet footers for a lake, scanned for CSV', async () => {
+    const dir = await theLake();
+    const times = rows.map((r) => r[1]).sort();
+    const lakeSources = compileNotebook(`--- kohort\n${header}`, { lake: dir }).sources;
+    expect((await introspectSources(scratch.db, lakeSources, { readable: [] })).events!.timeRange).toEqual({ min: times[0], max: times.at(-1) });
+    const csv = join(dir, 'events.csv');
+    writeFileSync(csv, `user_id,event_time,event_type\n1,2019-10-02 10:00:00,view\n2,2019-10-01 09:30:00,cart\n`);
+    const csvSources = compileNotebook('--- kohort\nsource s = csv "events.csv" key user_id time event_time\n', { lake: dir, baseDir: dir }).sources;
+    expect((await introspectSources(scratch.db, csvSources, { readable: [] })).s!.timeRange).toEqual({ min: '2019-10-01 09:30:00', max: '2019-10-02 10:00:00' });
   });
 });
