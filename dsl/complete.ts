@@ -6,6 +6,7 @@ import type { NotebookCell } from './notebook.js';
 import type { SchemaCatalog } from './schema.js';
 import * as t from './tokens.js';
 import { softKeywords } from './tokens.js';
+import { afterValue, behaviourCompletion, behaviourKeywords, behaviourStarters } from './complete-behaviour.js';
 
 export type CompletionKind = 'keyword' | 'function' | 'column' | 'metric' | 'segment' | 'source' | 'profile' | 'query' | 'plot' | 'sql' | 'unit' | 'mark' | 'channel';
 
@@ -178,6 +179,14 @@ function statementItems(st: IToken[], scope: Scope): CompletionItem[] {
   }
 
   // metric and segment: expressions.
+  if (kind === t.Segment) {
+    const behaviour = behaviourCompletion(body, {
+      columns: () => scope.columns(scope.onlySource()),
+      metrics: () => scope.entityNames(['metric']),
+      segments: () => scope.entityNames(['segment']),
+    });
+    if (behaviour) return behaviour;
+  }
   const metricSource = kind === t.Metric ? sourceOfMetric(body, scope) : undefined;
   const clause = lastClause(body, [t.Where, t.During, t.From]);
   if (clause === t.From && is(last, t.From)) return scope.relations(['source']);
@@ -194,9 +203,11 @@ function statementItems(st: IToken[], scope: Scope): CompletionItem[] {
     if (is(last, t.LParen) && word(body[body.length - 2]) === 'count') items.push(...keywords(['distinct']));
   } else {
     items.push(...scope.entityNames(['metric', 'segment'], name), ...functionItems(kind === t.Metric ? [...aggregates, ...scalars] : scalars), ...keywords(expressionStart));
+    if (kind === t.Segment) items.push(...behaviourKeywords(behaviourStarters));
   }
   if (operandEnds.has(last.tokenType) && !is(last, t.From)) {
     items.push(...keywords(afterOperand));
+    if (kind === t.Segment) items.push(...behaviourKeywords(afterValue));
     if (kind === t.Metric && depth(body) === 0) items.push(...keywords(['where', 'during', 'from']));
   }
   return items;

@@ -1,6 +1,7 @@
 import type { IToken } from 'chevrotain';
 import * as t from './tokens.js';
 import { softKeywords } from './tokens.js';
+import { behaviourWord } from './complete-behaviour.js';
 
 export type HighlightKind = 'keyword' | 'identifier' | 'string' | 'number' | 'comment' | 'operator' | 'delimiter' | 'function' | 'invalid';
 
@@ -60,5 +61,6 @@ function kindOf(tokens: IToken[], i: number): HighlightKind {
   if (is(softKeywords.grains) && prev?.tokenType === t.Per) return 'keyword';
   if (is(softKeywords.asOf) && prev?.tokenType === t.Of) return 'keyword';
   if (is(softKeywords.plotMarks) && prev?.tokenType === t.Equals && prev3?.tokenType === t.Plot) return 'keyword';
+  if (behaviourWord(tokens, i)) return 'keyword';
   return 'identifier';
 }

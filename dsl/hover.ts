@@ -1,4 +1,5 @@
 import { analyze } from './analysis.js';
+import { behaviourDocs } from './behaviour-docs.js';
 import { functions } from './functions.js';
 import type { SchemaCatalog } from './schema.js';
 import { wordAt } from './word-at.js';
@@ -41,5 +42,7 @@ export function hover(text: string, offset: number, options: { schemas?: SchemaC
     return { from, to, markdown: lines.join('\n\n') };
   }
   if (fn) return { from, to, markdown: `**${fn.kind} function** \`${fn.usage}\`\n\n${fn.doc}` };
+  const behaviour = behaviourDocs[word.toLowerCase()];
+  if (behaviour && cell.kind === 'kohort') return { from, to, markdown: `**behavioural condition**\n\n${behaviour}` };
   return undefined;
 }
