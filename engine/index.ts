@@ -24,3 +24,16 @@ export {
 } from './format.js';
 export { explainDuckDBError, cellError } from './errors.js';
 export { UserError, isUserError } from './user-error.js';
+export {
+  writeRunHistory,
+  discardUnpublished,
+  segmentSizeHistory,
+  segmentSizePerDay,
+  membersOn,
+  joinedInRun,
+  leftInRun,
+  historyQueries,
+  type HistoryRun,
+  type HistoryReport,
+  type SegmentRunSize,
+} from './history/index.js';

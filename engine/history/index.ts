@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { notebookId, snapshotsDir, dailyDir, type CompiledCell } from '../../dsl/index.js';
+import { notebookId, dailyDir, type CompiledCell } from '../../dsl/index.js';
 import { cellError } from '../errors.js';
 import type { NotebookSession } from '../session.js';
 import { UserError } from '../user-error.js';
@@ -130,6 +130,3 @@ function keyOf(session: NotebookSession, segment: CompiledCell): string {
   if (!source?.key) throw new Error(`internal error: segment ${segment.name} has no source key`);
   return source.key;
 }
-
-/** Where a cell's snapshots are (one `as_of=YYYY-MM-DD/` folder per run day). */
-export { snapshotsDir };
