@@ -1,5 +1,7 @@
 import type { CompiledNotebook, SchemaCatalog } from '../../../dsl/index.js';
 import type { PipelinesReport } from '../../server/pipelines-status.js';
+import type { RunSummary, ScheduleView } from '../../server/schedules-api.js';
+import type { RunRecord } from '../../../engine/runs/run-record.js';
 
 /** A notebook in the workspace list. */
 export interface NotebookEntry {
@@ -85,6 +87,16 @@ export interface CustomerView {
   days: Record<string, unknown>[];
   /** Their latest events, newest first. */
   events: Record<string, unknown>[];
+}
+
+/** A segment's size after one run (`GET /api/segments/size-history`). */
+export interface SegmentSizePoint {
+  runId: string;
+  /** The run's as-of time. */
+  asOf: string;
+  members: number;
+  joined: number;
+  left: number;
 }
 
 /** A refusal or failure from the server, with its HTTP status and the place it names. */
@@ -246,6 +258,42 @@ export class ApiClient {
   async deliveries(path: string, signal?: AbortSignal): Promise<DeliverySummary[]> {
     const body = await this.json<{ deliveries: DeliverySummary[] }>('GET', '/api/deliveries', { query: { path }, ...(signal ? { signal } : {}) });
     return body.deliveries;
+  }
+
+  /** The schedule cells of a notebook that the server runs, with their next run. */
+  async schedules(path: string, signal?: AbortSignal): Promise<ScheduleView[]> {
+    const body = await this.json<{ schedules: ScheduleView[] }>('GET', '/api/schedules', { query: { path }, ...(signal ? { signal } : {}) });
+    return body.schedules;
+  }
+
+  /** A notebook's recorded runs, newest first. */
+  async runs(path: string, limit: number, signal?: AbortSignal): Promise<RunSummary[]> {
+    const body = await this.json<{ runs: RunSummary[] }>('GET', '/api/runs', { query: { path, limit: String(limit) }, ...(signal ? { signal } : {}) });
+    return body.runs;
+  }
+
+  /** One run's record: its per-cell log, errors with their place, the files it read. */
+  runRecord(path: string, id: string, signal?: AbortSignal): Promise<RunRecord> {
+    return this.json('GET', '/api/runs/record', { query: { path, id }, ...(signal ? { signal } : {}) });
+  }
+
+  /** Queues a run of a schedule's refresh (of the whole notebook without one); it shows up in `runs`. */
+  async runNow(path: string, schedule?: string): Promise<void> {
+    await this.json('POST', '/api/runs', { body: schedule === undefined ? { path } : { path, schedule } });
+  }
+
+  /** A segment's size after each run, oldest first, with who joined and left; none before its first run. */
+  async segmentSizeHistory(path: string, segment: string, signal?: AbortSignal): Promise<SegmentSizePoint[]> {
+    try {
+      const body = await this.json<{ runs: SegmentSizePoint[] }>('GET', '/api/segments/size-history', {
+        query: { path, segment },
+        ...(signal ? { signal } : {}),
+      });
+      return body.runs;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return [];
+      throw e;
+    }
   }
 
   /** Server-sent events for edits of `path` after `version`; returns a function that stops watching. */

@@ -9,6 +9,7 @@ import '../notebook-list/notebook-list.js';
 import '../notebook-view/notebook-view.js';
 import '../deliveries-panel/deliveries-panel.js';
 import '../pipeline-panel/pipeline-panel.js';
+import '../schedules-panel/schedules-panel.js';
 import styles from './kohort-app.styles.js';
 
 /**
@@ -46,7 +47,7 @@ export class KohortApp extends LightElement {
     // Pipelines run in the background: a notebook shows its own, the list shows all (and the lake).
     return route.page === 'notebook'
       ? html`<kohort-pipeline-panel notebook=${route.path}></kohort-pipeline-panel><kohort-notebook-view path=${route.path}></kohort-notebook-view
-          ><kohort-deliveries-panel path=${route.path}></kohort-deliveries-panel>`
+          ><kohort-schedules-panel path=${route.path}></kohort-schedules-panel><kohort-deliveries-panel path=${route.path}></kohort-deliveries-panel>`
       : html`<kohort-notebook-list></kohort-notebook-list><kohort-pipeline-panel></kohort-pipeline-panel>`;
   }
 }
