@@ -3,7 +3,7 @@ import { deliverPublishedRuns } from '../engine/activation/index.js';
 import { formatTable } from '../engine/format.js';
 import { NotebookRunner } from '../engine/runs/runner.js';
 import { RunStore } from '../engine/runs/records.js';
-import type { RunRecord } from '../engine/runs/run-record.js';
+import { describeDataRead, type RunRecord } from '../engine/runs/run-record.js';
 import type { CellValue, ColumnKind, ResultTable } from '../engine/values.js';
 import { countValue, stringValue, stringValues, UsageError, type ParsedCommand } from './args.js';
 import { plural } from './check.js';
@@ -78,13 +78,15 @@ export function describeRun(record: RunRecord): string {
   const took = record.seconds === undefined ? '' : ` in ${record.seconds.toFixed(2)} s`;
   const tries = record.attempts.length > 1 ? ` after ${plural(record.attempts.length, 'attempt')}` : '';
   const lines = [`run ${record.id} of ${record.file} (${what}${record.rerunOf && record.schedule ? `, rerun of ${record.rerunOf}` : ''}): ${record.status}${tries}${took}`];
-  if (record.asOf) lines.push(`as of ${record.asOf}${dataLine(record)}`);
+  const read = describeDataRead(record.dataVersion);
+  if (record.asOf) lines.push(`as of ${record.asOf}${read ? `; read ${read}` : ''}`);
   if (record.cells.length > 0) {
     const rows = record.cells.map((c): CellValue[] => {
       const segment = record.segments.find((s) => s.name === c.name);
       const notes = [
         segment ? `${segment.members.toLocaleString('en-US')} members, +${segment.joined.toLocaleString('en-US')} joined, -${segment.left.toLocaleString('en-US')} left` : '',
         c.recomputedDays ? `recomputed ${c.recomputedDays.length === 0 ? 'no days' : c.recomputedDays.join(', ')}` : '',
+        c.note ?? '',
         c.error ? (c.error.place ? `error at ${c.error.place}` : 'error') : '',
       ].filter(Boolean);
       return [c.name, c.kind, c.status, c.rows ?? '', c.seconds ?? '', notes.join('; ')];
@@ -93,17 +95,6 @@ export function describeRun(record: RunRecord): string {
   }
   for (const note of record.notes ?? []) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
-}
-
-/** ` read events: 31 partitions, 62 files, 1.2 GB`. */
-function dataLine(record: RunRecord): string {
-  const parts = (record.dataVersion?.sources ?? []).map((s) => {
-    const files = s.partitions.flatMap((p) => p.files);
-    const bytes = files.reduce((n, f) => n + f.bytes, 0);
-    const partitions = s.kind === 'lake' ? `${plural(s.partitions.length, 'partition')}, ` : '';
-    return `${s.source} ${partitions}${plural(files.length, 'file')}, ${size(bytes)}`;
-  });
-  return parts.length ? `; read ${parts.join('; ')}` : '';
 }
 
 /** `file:line:col: cell \`x\`: message`, the way kohort prints a user's mistake. */
@@ -116,17 +107,6 @@ export function errorLine(record: RunRecord): string {
 
 function table(names: string[], kinds: ColumnKind[], rows: CellValue[][]): ResultTable {
   return { columns: names.map((name, i) => ({ name, kind: kinds[i]!, sqlType: '' })), rows, rowCount: rows.length };
-}
-
-function size(bytes: number): string {
-  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
-  let n = bytes;
-  let u = 0;
-  while (n >= 1000 && u < units.length - 1) {
-    n /= 1000;
-    u++;
-  }
-  return u === 0 ? `${n} bytes` : `${n.toFixed(1)} ${units[u]}`;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
