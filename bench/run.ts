@@ -7,6 +7,7 @@ import { benchHistory } from './history.js';
 import { benchLand } from './land.js';
 import { benchMembership } from './membership.js';
 import { benchProfile } from './profile.js';
+import { benchSequence } from './sequence.js';
 import type { BenchResult } from './result.js';
 import { benchServer } from './workbench-server.js';
 import { benchWorkbenchUi } from './workbench-ui.js';
@@ -14,7 +15,7 @@ import { benchWorkbenchUi } from './workbench-ui.js';
 /**
  * `npm run bench`: every figure the issues name, printed as a table (and saved as JSON).
  *   --events N   size of the generated month (default 42.4M, the REES46 October scale)
- *   --only A,B   run some groups: compile, generate, profile, history, land, server, ui, membership
+ *   --only A,B   run some groups: compile, generate, profile, history, sequence, land, server, ui, membership
  *   --keep       keep the generated lake (in .kohort/bench/lake) for the next run
  */
 const { values } = parseArgs({
@@ -56,6 +57,13 @@ const groups: [string, () => Promise<BenchResult[]> | BenchResult[]][] = [
     async () => {
       await ensureMonth();
       return benchHistory({ lake, root: join(root, 'history') });
+    },
+  ],
+  [
+    'sequence',
+    async () => {
+      await ensureMonth();
+      return benchSequence({ lake });
     },
   ],
   ['land', () => benchLand()],

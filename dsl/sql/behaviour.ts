@@ -242,7 +242,10 @@ export class BehaviourSql {
     // (Spelled out beside the join, it misleads DuckDB into building the hash table on all events.)
     const tied = last.match ? [] : s.same.filter((c) => c !== source.key).map((c) => `${q(c)} IS NOT NULL`);
     const where = [cut, ...tied];
-    if (!anyOf.includes('TRUE')) where.push(`(${anyOf.map((x) => `(${x})`).join(' OR ')})`);
+    const types = eventTypesOf([...s.steps.map((x) => x.match), ...s.steps.filter((x) => x.without).map((x) => x.without), ...(s.absent ? [s.absent.match] : [])]);
+    // Steps that only name event types read the events of those types: an IN list DuckDB tests once per distinct value.
+    if (types && !s.window) where.push(`${q(types.column)} IN (${types.values.map((v) => d.string(v)).join(', ')})`);
+    else if (!anyOf.includes('TRUE')) where.push(`(${anyOf.map((x) => `(${x})`).join(' OR ')})`);
     const candidates = last.match
       ? `\nSEMI JOIN (\n${indent(`SELECT ${partition.join(', ')}\nFROM ${scan}\nWHERE ${cut} AND (${this.host.expr(last.match).sql})`)}\n) AS ${w('candidates')} USING (${partition.join(', ')})`
       : '';
@@ -373,6 +376,27 @@ export class BehaviourSql {
   private andOperand(f: SqlFragment): string {
     return f.precedence < precedence.and ? `(${f.sql})` : f.sql;
   }
+}
+
+/**
+ * When every condition only names event types (`event_type = 'view'`, `event_type IN (…)`) of
+ * one column, that column and all the names; otherwise undefined.
+ */
+function eventTypesOf(conditions: (IRExpr | undefined)[]): { column: string; values: string[] } | undefined {
+  let column: string | undefined;
+  const values: string[] = [];
+  for (const c of conditions) {
+    if (c === undefined) return undefined; // `anything`
+    const literals = c.kind === 'binary' && c.op === '=' ? [c.right] : c.kind === 'in' && !c.negated ? c.list : undefined;
+    const operand = c.kind === 'binary' ? c.left : c.kind === 'in' ? c.operand : undefined;
+    if (!literals || operand?.kind !== 'column' || (column !== undefined && column !== operand.name)) return undefined;
+    column = operand.name;
+    for (const l of literals) {
+      if (l.kind !== 'literal' || l.value.kind !== 'string') return undefined;
+      if (!values.includes(l.value.value)) values.push(l.value.value);
+    }
+  }
+  return column === undefined ? undefined : { column, values };
 }
 
 /** Every behavioural condition in an expression, in order. */

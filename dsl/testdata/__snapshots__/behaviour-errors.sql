@@ -154,7 +154,7 @@ WITH
       FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
       WHERE "event_time" <= (SELECT "as_of" FROM "as_of") AND ("event_type" = 'cart')
     ) AS "__candidates" USING ("user_id")
-    WHERE "event_time" <= (SELECT "as_of" FROM "as_of") AND (("event_type" = 'view') OR ("event_type" = 'cart'))
+    WHERE "event_time" <= (SELECT "as_of" FROM "as_of") AND "event_type" IN ('view', 'cart')
   ),
   "__step2" AS (
     SELECT *, "__s2" AND "__p2" IS NOT NULL AND "__t" <= "__p2" + INTERVAL 2 HOUR AS "__v2"

@@ -431,7 +431,7 @@ WITH
       FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
       WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND ("event_type" = 'purchase')
     ) AS "__candidates" USING ("user_id")
-    WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND (("event_type" = 'view') OR ("event_type" = 'cart') OR ("event_type" = 'purchase'))
+    WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND "event_type" IN ('view', 'cart', 'purchase')
   ),
   "__step2" AS (
     SELECT *, "__s2" AND "__p2" IS NOT NULL AND "__t" <= "__p2" + INTERVAL 10 MINUTE AS "__v2"
@@ -470,7 +470,7 @@ WITH
       FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
       WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND ("event_type" = 'purchase')
     ) AS "__candidates" USING ("user_id", "product_id")
-    WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND (("event_type" = 'cart') OR ("event_type" = 'purchase') OR ("event_type" = 'remove_from_cart'))
+    WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND "event_type" IN ('cart', 'purchase', 'remove_from_cart')
   ),
   "__step2" AS (
     SELECT *, "__s2" AND "__p2" IS NOT NULL AND ("__d2" IS NULL OR "__d2" < "__p2") AS "__v2"
