@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunRecord } from '../engine/runs/records.js';
@@ -33,6 +33,12 @@ beforeAll(async () => {
   mkdirSync(lake);
   await writeHandEvents(scratch.db, lake);
   writeFileSync(join(workspace, 'shop', 'live.kohort'), notebook);
+  // A second dataset, watched by a data trigger (the others' data stays as it is).
+  cpSync(join(lake, 'events'), join(lake, 'orders'), { recursive: true });
+  writeFileSync(
+    join(workspace, 'fresh.kohort'),
+    lines('--- kohort', 'source orders = lake "orders" key user_id time event_time', 'query n = from orders select n = count()', 'schedule fresh = on new data in orders retries 0'),
+  );
   writeFileSync(join(workspace, 'plain.kohort'), lines('--- kohort', 'source events = lake "events" key user_id time event_time', 'query n = from events select n = count()'));
   server = await startServer({ workspace, lake, port: 0, poolSize: 1, threads: 1, uiDir: join(scratch.root, 'no-ui'), log: () => undefined, pipelines: false });
 });
@@ -78,10 +84,11 @@ describe('schedules under kohort serve', () => {
   test('the schedules list says when each runs next', async () => {
     const { status, body } = await get<Schedules>('/api/schedules');
     expect(status).toBe(200);
-    expect(body.schedules).toEqual([
+    expect(body.schedules.map((s) => `${s.path}#${s.name}`).sort()).toEqual(['fresh.kohort#fresh', 'shop/live.kohort#often']);
+    expect(body.schedules.filter((s) => s.path === 'shop/live.kohort')).toEqual([
       { path: 'shop/live.kohort', name: 'often', place: 'shop/live.kohort:6:1', spec: expect.any(Object), description: 'every 1 second', nextRun: expect.any(String), inFlight: expect.any(Number) },
     ]);
-    const next = Date.parse(body.schedules[0]!.nextRun!);
+    const next = Date.parse(body.schedules.find((s) => s.name === 'often')!.nextRun!);
     expect(next - Date.now()).toBeLessThanOrEqual(1000);
     expect((await get<Schedules>('/api/schedules?path=plain.kohort')).body.schedules).toEqual([]);
   });
@@ -108,6 +115,25 @@ describe('schedules under kohort serve', () => {
     writeFileSync(join(workspace, 'broken.kohort'), lines('--- kohort', 'schedule later = cron "0 3 * * *" timezone "Mars/Base"'));
     const broken = await waitFor('the broken schedule', async () => (await get<Schedules>('/api/schedules?path=broken.kohort')).body.schedules[0], 10_000);
     expect(broken).toMatchObject({ name: 'later', nextRun: null, problem: 'broken.kohort:2:35: unknown time zone "Mars/Base"; use an IANA name such as "Europe/Berlin" or "UTC"' });
+  });
+
+  test('new files in a watched dataset start a run once they settle', async () => {
+    const none = await get<Runs>('/api/runs?path=fresh.kohort');
+    expect(none.body.runs).toEqual([]);
+    const landed = Date.now();
+    await scratch.db.run(
+      `COPY (SELECT 7::BIGINT AS user_id, TIMESTAMP '2019-10-04 09:00:00' AS event_time, 'view' AS event_type, DATE '2019-10-04' AS date)
+       TO '${join(scratch.root, 'lake', 'orders')}' (FORMAT parquet, PARTITION_BY (date), FILENAME_PATTERN 'new-{uuid}', APPEND)`,
+    );
+    const run = await waitFor('the data run', async () => (await get<Runs>('/api/runs?path=fresh.kohort')).body.runs.find((r) => r.status === 'succeeded'), 30_000);
+    expect(run).toMatchObject({ trigger: 'data', schedule: 'fresh' });
+    // Polled every 2 s, settled for 3 s: not before the debounce.
+    expect(Date.parse(run.startedAt) - landed).toBeGreaterThanOrEqual(3000);
+    const { body: record } = await get<RunRecord>(`/api/runs/record?path=fresh.kohort&id=${run.id}`);
+    expect(record).toMatchObject({ asOf: '2019-10-04T09:00:00', cells: [{ name: 'n', rows: 1 }] });
+    expect(record.dataVersion?.sources[0]?.partitions.map((p) => p.name)).toEqual(['date=2019-10-01', 'date=2019-10-02', 'date=2019-10-03', 'date=2019-10-04']);
+    const schedules = (await get<Schedules>('/api/schedules?path=fresh.kohort')).body.schedules;
+    expect(schedules).toMatchObject([{ name: 'fresh', description: 'on new data in orders', nextRun: null }]);
   });
 
   test('bad requests are named', async () => {

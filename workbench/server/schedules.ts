@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { CompiledCell } from '../../dsl/compiled.js';
+import type { SourceRequest } from '../../dsl/schema.js';
 import { compileNotebook } from '../../dsl/index.js';
 import { systemClock, type Clock } from '../../engine/runs/clock.js';
 import { dataFingerprint, readDataVersion } from '../../engine/runs/data-version.js';
@@ -36,6 +37,8 @@ interface NotebookSchedules {
   cells: CompiledCell[];
   /** Why a schedule cell has no spec: its first error, by cell name. */
   errors: Map<string, string>;
+  /** The notebook's sources: where a data trigger looks for new files. */
+  sources: SourceRequest[];
 }
 
 /**
@@ -203,7 +206,7 @@ export class ScheduleService {
         if (error) errors.set(cell.name, `${path}:${error.range.start.line}:${error.range.start.column}: ${error.message}`);
       }
       const before = JSON.stringify(this.seen.get(path)?.cells.map((c) => [c.name, c.schedule]) ?? []);
-      this.seen.set(path, { stamp, cells, errors });
+      this.seen.set(path, { stamp, cells, errors, sources: compiled?.sources ?? [] });
       if (JSON.stringify(cells.map((c) => [c.name, c.schedule])) !== before) changed = true;
     }
     return changed;
@@ -246,9 +249,7 @@ export class ScheduleService {
   private async dataFingerprint(job: ScheduleJob): Promise<string> {
     const trigger = job.spec.trigger;
     if (trigger.kind !== 'data') return '';
-    const abs = this.abs(job.file);
-    const compiled = compileNotebook(await readFile(abs, 'utf8'), { file: abs, lake: this.options.lake, baseDir: dirname(abs) });
-    const sources = compiled.sources.filter((s) => trigger.sources.includes(s.name));
+    const sources = (this.seen.get(job.file)?.sources ?? []).filter((s) => trigger.sources.includes(s.name));
     const missing = trigger.sources.filter((name) => !sources.some((s) => s.name === name));
     if (missing.length > 0) throw new Error(`no source ${missing.map((m) => `\`${m}\``).join(', ')} in ${job.file}`);
     return dataFingerprint(await readDataVersion(this.options.lake, sources), trigger.sources);
