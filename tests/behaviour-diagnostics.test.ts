@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileNotebook, parseDefinitions, type Diagnostic, type SchemaCatalog } from '../dsl/index.js';
 import { marked, type Marked } from './support/marked.js';
@@ -175,5 +177,17 @@ segment e = views > 1
     const compiled = compileNotebook(text, { schemas: rees46Schemas, lake: '/lake' });
     expect(compiled.cells.find((c) => c.name === 'e')!.sql).toBeDefined();
     expect(compiled.cells.find((c) => c.name === 'a')!.sql).toBeUndefined();
+  });
+});
+
+describe('the README', () => {
+  it('its behavioural segments compile without a diagnostic', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Behavioural segments'));
+    const example = /```\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toContain('did "view" then "cart"');
+    const r = compileNotebook(example!, { schemas: rees46Schemas, lake: '/lake' });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.cells.filter((c) => !c.sql).map((c) => c.name)).toEqual([]);
   });
 });
