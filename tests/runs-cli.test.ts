@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { RunRecord } from '../engine/runs/run-record.js';
 import { writeHandEvents } from './support/hand-events.js';
+import { handNotebook } from './support/hand-notebook.js';
 import { useScratch } from './support/scratch.js';
 import { repo } from './services/services.js';
 
@@ -15,12 +16,7 @@ const scratch = useScratch('kohort-runs-cli');
 let file: string;
 let lake: string;
 
-const notebook = `--- kohort
-source events = lake "events" key user_id time event_time
-metric purchases = count() where event_type = "purchase"
-segment buyers = purchases > 0
-query by_type = from events group by event_type select n = count() order by event_type
-schedule nightly = cron "0 3 * * *" timezone "Europe/Berlin" refresh buyers, by_type retries 0
+const notebook = `${handNotebook}schedule nightly = cron "0 3 * * *" timezone "Europe/Berlin" refresh buyers, by_type retries 0
 schedule broken = every 1 day refresh oops retries 0
 
 --- sql oops

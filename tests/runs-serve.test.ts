@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunRecord } from '../engine/runs/records.js';
 import { startServer, type RunningServer } from '../workbench/server/index.js';
 import { writeHandEvents } from './support/hand-events.js';
+import { handNotebook } from './support/hand-notebook.js';
 import { useScratch } from './support/scratch.js';
 import { waitFor } from './services/helpers.js';
 
@@ -16,12 +17,7 @@ const scratch = useScratch('kohort-serve-runs');
 let server: RunningServer;
 let workspace: string;
 
-const notebook = `--- kohort
-source events = lake "events" key user_id time event_time
-metric purchases = count() where event_type = "purchase"
-segment buyers = purchases > 0
-query by_type = from events group by event_type select n = count() order by event_type
-schedule often = every 1 second refresh by_type retries 0
+const notebook = `${handNotebook}schedule often = every 1 second refresh by_type retries 0
 `;
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;

@@ -6,6 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../workbench/server/index.js';
 import { writeHandEvents } from '../support/hand-events.js';
+import { handNotebook } from '../support/hand-notebook.js';
 import { openBrowser, screenshot, type Browser } from './support/browser.js';
 import { ensureUiBuilt, uiDir } from './support/build.js';
 
@@ -21,12 +22,7 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 
-const notebook = `--- kohort
-source events = lake "events" key user_id time event_time
-metric purchases = count() where event_type = "purchase"
-segment buyers = purchases > 0
-query by_type = from events group by event_type select n = count() order by event_type
-schedule nightly = cron "0 3 * * *" timezone "Europe/Berlin" refresh buyers, by_type retries 0
+const notebook = `${handNotebook}schedule nightly = cron "0 3 * * *" timezone "Europe/Berlin" refresh buyers, by_type retries 0
 `;
 
 beforeAll(async () => {
@@ -94,7 +90,14 @@ describe.sequential('the schedules panel in Chromium', () => {
   });
 
   it('a failing run shows its error with the cell and its place', async () => {
-    writeFileSync(join(workspace, 'shop.kohort'), `${notebook}\n--- sql broken\nselect no_such_column from buyers\n`);
+    // Saved through the server (as another client would), so the open page is not asked about an edit on disk.
+    const current = (await (await fetch(`${server.url}/api/notebooks/file?path=shop.kohort`)).json()) as { version: string };
+    const saved = await fetch(`${server.url}/api/notebooks/file?path=shop.kohort`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: `${notebook}\n--- sql broken\nselect no_such_column from buyers\n`, baseVersion: current.version }),
+    });
+    expect(saved.status).toBe(200);
     await panel().locator('button.run-all').click();
     await runRow('failed').first().waitFor({ timeout: 60_000 });
     // Line 9 holds the select (a blank line and the cell's header come first); DuckDB points at column 8.

@@ -37,6 +37,8 @@ export class KohortSchedulesPanel extends LitElement {
   @state() private accessor error = '';
   @state() private accessor now = Date.now();
 
+  /** Show the newest run as runs come, until the analyst picks one. */
+  private followLatest = true;
   private readonly api = new ContextConsumer(this, { context: apiContext, subscribe: false });
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reading: AbortController | undefined;
@@ -53,6 +55,7 @@ export class KohortSchedulesPanel extends LitElement {
       this.schedules = undefined;
       this.runs = undefined;
       this.selected = undefined;
+      this.followLatest = true;
       this.segments = [];
       this.sizes = [];
       if (this.open) void this.refresh();
@@ -85,8 +88,8 @@ export class KohortSchedulesPanel extends LitElement {
       this.schedules = schedules;
       this.runs = runs;
       this.now = Date.now();
-      // Follow the selected run while it goes on; without one, show the latest.
-      const id = this.selected?.id ?? runs[0]?.id;
+      // The newest run, or the one picked (followed while it goes on).
+      const id = this.followLatest ? runs[0]?.id : (this.selected?.id ?? runs[0]?.id);
       const summary = runs.find((r) => r.id === id);
       if (summary && (this.selected?.id !== summary.id || this.selected.status !== summary.status || summary.status === 'running')) {
         this.selected = await api.runRecord(this.path, summary.id, signal);
@@ -108,8 +111,8 @@ export class KohortSchedulesPanel extends LitElement {
     if (!api) return;
     try {
       await api.runNow(this.path, schedule);
-      // The new run is the one to follow.
-      this.selected = undefined;
+      // The new run is the one to follow (it shows once it has started).
+      this.followLatest = true;
       this.error = '';
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
@@ -120,6 +123,7 @@ export class KohortSchedulesPanel extends LitElement {
   private async select(id: string): Promise<void> {
     const api = this.api.value;
     if (!api) return;
+    this.followLatest = false;
     try {
       this.selected = await api.runRecord(this.path, id);
     } catch (e) {
