@@ -116,7 +116,7 @@ describe('notebooks', () => {
       { path: 'customers.kohort', title: 'Customers', modified: expect.any(String) },
       { path: 'sales/funnel.kohort', title: 'funnel', modified: expect.any(String) },
     ]);
-    expect(new Date(body[0].modified).getTime()).toBe(Math.floor(statSync(join(workspace, 'customers.kohort')).mtimeMs));
+    expect(new Date(body[0].modified).getTime()).toBe(statSync(join(workspace, 'customers.kohort')).mtime.getTime());
   });
 
   test('open gives the text and a version', async () => {
