@@ -7,6 +7,7 @@ import { benchHistory } from './history.js';
 import { benchLand } from './land.js';
 import { benchMembership } from './membership.js';
 import { benchProfile } from './profile.js';
+import { benchSchedules } from './schedules.js';
 import { benchSequence } from './sequence.js';
 import type { BenchResult } from './result.js';
 import { benchServer } from './workbench-server.js';
@@ -15,7 +16,7 @@ import { benchWorkbenchUi } from './workbench-ui.js';
 /**
  * `npm run bench`: every figure the issues name, printed as a table (and saved as JSON).
  *   --events N   size of the generated month (default 42.4M, the REES46 October scale)
- *   --only A,B   run some groups: compile, generate, profile, history, sequence, land, server, ui, membership
+ *   --only A,B   run some groups: compile, generate, profile, history, sequence, land, server, ui, membership, schedules
  *   --keep       keep the generated lake (in .kohort/bench/lake) for the next run
  */
 const { values } = parseArgs({
@@ -70,6 +71,7 @@ const groups: [string, () => Promise<BenchResult[]> | BenchResult[]][] = [
   ['server', () => benchServer()],
   ['ui', () => benchWorkbenchUi()],
   ['membership', () => benchMembership()],
+  ['schedules', () => benchSchedules({ root: join(root, 'schedules') })],
 ];
 
 /** The generated month the profile and history groups read; made here when the generate group did not run. */

@@ -68,12 +68,8 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptState>
     session = await open(request.asOf);
     // A run killed while staging left files nobody will publish; this run holds the notebook's lock.
     await request.history.discardUnpublished(session.lake);
-    const problem = session.diagnostics.find((d) => d.severity === 'error');
-    if (problem) {
-      const place = `${request.file}:${problem.range.start.line}:${problem.range.start.column}`;
-      const cell = session.compiled.cells.find((c) => c.range.start.offset <= problem.range.start.offset && problem.range.start.offset <= c.range.end.offset);
-      return fail(state, { message: `${problem.code}: ${problem.message}`, ...placeFields(place), ...(cell ? { cell: cell.name } : {}) });
-    }
+    const problem = firstError(session, request.file);
+    if (problem) return fail(state, problem);
     const plan = refreshPlan(session.compiled, request.refresh, request.schedulePlace);
     state.cells = plan.cells.map((c) => ({ name: c.name, kind: c.kind, status: 'pending' }));
     state.dataVersion = await readDataVersion(session.lake, session.compiled.sources.filter((s) => plan.reads.has(s.name) || request.watched?.includes(s.name)));
@@ -83,6 +79,8 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptState>
       session.close();
       session = undefined;
       session = await open(state.asOf);
+      const pinned = firstError(session, request.file);
+      if (pinned) return fail(state, pinned);
     }
     await report();
 
@@ -104,6 +102,9 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptState>
         return failCell(state, current, e, request.file);
       }
     }
+    if (kept.length > 0 && state.asOf === null) {
+      return fail(state, { message: 'the sources hold no events, so there is no as-of time to keep the profiles and segments at' });
+    }
     if (kept.length > 0) {
       for (const c of kept) log(state, c).status = 'running';
       await report();
@@ -111,7 +112,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptState>
         const history = await request.history.writeRunHistory(
           session,
           kept.map((c) => c.name),
-          { notebook: request.notebook, runId: request.runId, asOf: state.asOf ?? new Date(0).toISOString() },
+          { notebook: request.notebook, runId: request.runId, asOf: state.asOf! },
         );
         for (const written of history.cells) {
           const entry = state.cells.find((l) => l.name === written.name);
@@ -136,6 +137,15 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptState>
   } finally {
     session?.close();
   }
+}
+
+/** The notebook's first error as a run error, with its place and the cell it sits in. */
+function firstError(session: NotebookSession, file: string): RunError | undefined {
+  const problem = session.diagnostics.find((d) => d.severity === 'error');
+  if (!problem) return undefined;
+  const at = problem.range.start.offset;
+  const cell = session.compiled.cells.find((c) => c.range.start.offset <= at && at <= c.range.end.offset);
+  return { message: `${problem.code}: ${problem.message}`, ...placeFields(`${file}:${problem.range.start.line}:${problem.range.start.column}`), ...(cell ? { cell: cell.name } : {}) };
 }
 
 function log(state: AttemptState, cell: CompiledCell): CellLog {
