@@ -61,21 +61,23 @@ export const routes: readonly Route[] = [
   {
     method: 'POST',
     path: '/api/notebooks',
-    async handle({ req, res, app }) {
+    async handle({ req, res, app, schedules }) {
       const body = await readJson(req);
       const path = stringField(body, 'path');
       const text = optionalString(body, 'text') ?? starterText(path);
       sendJson(res, 201, await app.notebooks.create(path, text));
       void app.pipelines?.changed();
+      void schedules?.changed();
     },
   },
   {
     method: 'POST',
     path: '/api/notebooks/rename',
-    async handle({ req, res, app }) {
+    async handle({ req, res, app, schedules }) {
       const body = await readJson(req);
       sendJson(res, 200, await app.notebooks.rename(stringField(body, 'from'), stringField(body, 'to')));
       void app.pipelines?.changed();
+      void schedules?.changed();
     },
   },
   {
@@ -88,19 +90,21 @@ export const routes: readonly Route[] = [
   {
     method: 'PUT',
     path: '/api/notebooks/file',
-    async handle({ req, res, url, app }) {
+    async handle({ req, res, url, app, schedules }) {
       const body = await readJson(req);
       const saved = await app.notebooks.save(queryParam(url, 'path'), stringField(body, 'text'), stringField(body, 'baseVersion'));
       sendJson(res, 200, { version: saved.version });
       void app.pipelines?.changed();
+      void schedules?.changed();
     },
   },
   {
     method: 'DELETE',
     path: '/api/notebooks/file',
-    async handle({ res, url, app }) {
+    async handle({ res, url, app, schedules }) {
       sendJson(res, 200, await app.notebooks.delete(queryParam(url, 'path'), url.searchParams.get('version') ?? undefined));
       void app.pipelines?.changed();
+      void schedules?.changed();
     },
   },
   {

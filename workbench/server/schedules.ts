@@ -45,7 +45,7 @@ interface NotebookSchedules {
  * The schedules of `kohort serve`: every schedule cell of every notebook in the workspace runs on
  * its own. At start, runs a dead server left `running` are marked failed, staged history nobody
  * will publish is removed, and missed runs are run once or skipped; then the notebooks are looked
- * at every few seconds, so a saved notebook's schedules apply within that. Runs go through one
+ * at again after each save through the server (`changed()`) and every few seconds for edits on disk. Runs go through one
  * `NotebookRunner` (one run at a time over the lake; a second process refuses a notebook in use).
  */
 export class ScheduleService {
