@@ -246,8 +246,10 @@ export class BehaviourSql {
     // Steps that only name event types read the events of those types: an IN list DuckDB tests once per distinct value.
     if (types && !s.window) where.push(`${q(types.column)} IN (${types.values.map((v) => d.string(v)).join(', ')})`);
     else if (!anyOf.includes('TRUE')) where.push(`(${anyOf.map((x) => `(${x})`).join(' OR ')})`);
+    // The candidates repeat the events' own filter (their last-step test implies it), so DuckDB never
+    // estimates them larger than the events they are joined to and builds its hash table on them.
     const candidates = last.match
-      ? `\nSEMI JOIN (\n${indent(`SELECT ${partition.join(', ')}\nFROM ${scan}\nWHERE ${cut} AND (${this.host.expr(last.match).sql})`)}\n) AS ${w('candidates')} USING (${partition.join(', ')})`
+      ? `\nSEMI JOIN (\n${indent(`SELECT DISTINCT ${partition.join(', ')}\nFROM ${scan}\nWHERE ${[...where, `(${this.host.expr(last.match).sql})`].join(' AND ')}`)}\n) AS ${w('candidates')} USING (${partition.join(', ')})`
       : '';
     // The start of the latest chain is carried only when the whole sequence has a time limit.
     const starts = s.total !== undefined;

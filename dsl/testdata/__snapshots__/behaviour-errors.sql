@@ -150,9 +150,9 @@ WITH
     SELECT "user_id", "event_time" AS "__t", "event_type" = 'view' AS "__s1", "event_type" = 'cart' AS "__s2", "event_time" AS "__b1"
     FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
     SEMI JOIN (
-      SELECT "user_id"
+      SELECT DISTINCT "user_id"
       FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
-      WHERE "event_time" <= (SELECT "as_of" FROM "as_of") AND ("event_type" = 'cart')
+      WHERE "event_time" <= (SELECT "as_of" FROM "as_of") AND "event_type" IN ('view', 'cart') AND ("event_type" = 'cart')
     ) AS "__candidates" USING ("user_id")
     WHERE "event_time" <= (SELECT "as_of" FROM "as_of") AND "event_type" IN ('view', 'cart')
   ),

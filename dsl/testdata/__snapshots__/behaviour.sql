@@ -397,9 +397,9 @@ WITH
     SELECT "user_id", "product_id", "event_time" AS "__t", "event_type" = 'view' AND "event_time" > CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) - INTERVAL 30 DAY AS "__s1", "event_type" = 'cart' AS "__s2", "event_type" = 'purchase' AS "__n"
     FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
     SEMI JOIN (
-      SELECT "user_id", "product_id"
+      SELECT DISTINCT "user_id", "product_id"
       FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
-      WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND ("event_type" = 'cart')
+      WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND (("event_type" = 'view' AND "event_time" > CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) - INTERVAL 30 DAY) OR ("event_type" = 'cart') OR ("event_type" = 'purchase')) AND ("event_type" = 'cart')
     ) AS "__candidates" USING ("user_id", "product_id")
     WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND (("event_type" = 'view' AND "event_time" > CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) - INTERVAL 30 DAY) OR ("event_type" = 'cart') OR ("event_type" = 'purchase'))
   ),
@@ -427,9 +427,9 @@ WITH
     SELECT "user_id", "event_time" AS "__t", "event_type" = 'view' AS "__s1", "event_type" = 'cart' AS "__s2", "event_type" = 'purchase' AS "__s3", "event_time" AS "__b1"
     FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
     SEMI JOIN (
-      SELECT "user_id"
+      SELECT DISTINCT "user_id"
       FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
-      WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND ("event_type" = 'purchase')
+      WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND "event_type" IN ('view', 'cart', 'purchase') AND ("event_type" = 'purchase')
     ) AS "__candidates" USING ("user_id")
     WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND "event_type" IN ('view', 'cart', 'purchase')
   ),
@@ -466,9 +466,9 @@ WITH
     SELECT "user_id", "product_id", "event_time" AS "__t", "event_type" = 'cart' AS "__s1", "event_type" = 'purchase' AS "__s2", "event_type" = 'remove_from_cart' AS "__x2"
     FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
     SEMI JOIN (
-      SELECT "user_id", "product_id"
+      SELECT DISTINCT "user_id", "product_id"
       FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
-      WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND ("event_type" = 'purchase')
+      WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND "event_type" IN ('cart', 'purchase', 'remove_from_cart') AND ("event_type" = 'purchase')
     ) AS "__candidates" USING ("user_id", "product_id")
     WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND "event_type" IN ('cart', 'purchase', 'remove_from_cart')
   ),
@@ -693,9 +693,9 @@ WITH
     SELECT "user_id", "product_id", "event_time" AS "__t", "event_type" = 'view' AND "event_time" > CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) - INTERVAL 30 DAY AS "__s1", "event_type" = 'cart' AS "__s2", "event_type" = 'purchase' AS "__n"
     FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
     SEMI JOIN (
-      SELECT "user_id", "product_id"
+      SELECT DISTINCT "user_id", "product_id"
       FROM read_parquet('/lake/events/**/*.parquet', hive_partitioning = true)
-      WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND ("event_type" = 'cart')
+      WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND (("event_type" = 'view' AND "event_time" > CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) - INTERVAL 30 DAY) OR ("event_type" = 'cart') OR ("event_type" = 'purchase')) AND ("event_type" = 'cart')
     ) AS "__candidates" USING ("user_id", "product_id")
     WHERE "event_time" <= CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) AND (("event_type" = 'view' AND "event_time" > CAST(DATE '2019-10-31' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS TIMESTAMP) - INTERVAL 30 DAY) OR ("event_type" = 'cart') OR ("event_type" = 'purchase'))
   ),
