@@ -185,6 +185,8 @@ export function wantedRelations(prepared: PreparedNotebook, names: Iterable<stri
  */
 export function isSharedScan(prepared: PreparedNotebook, name: string): boolean {
   if (name === 'as_of') return true;
+  // A segment's sequence sorts its customers' events: kept like the scans for every cell that reads it.
+  if (prepared.compiled.relations.some((r) => r.name === name && r.kind === 'sequence')) return true;
   const m = /^(.*)__(metrics|daily)$/.exec(name);
   return m !== null && prepared.sources.has(m[1]!);
 }
