@@ -275,6 +275,17 @@ describe('sequences', () => {
     expect(await members('did "view" then "purchase" without "cart" with same product_id during last 5 days')).toEqual(sorted(['43', '50', '52']));
   });
 
+  it('a query reads a sequence segment through a profile, and counts its members', async () => {
+    const dir = await theLake();
+    const text = `--- kohort\n${header}segment abandoned = did "view" then "cart" then not "purchase" within 1 hour with same product_id
+profile p = revenue, abandoned
+query q = from p where abandoned select n = count()\n`;
+    const compiled = compileNotebook(text, { lake: dir, schemas: await schemasOf(text, dir) });
+    expect(compiled.diagnostics).toEqual([]);
+    const [row] = (await (await scratch.db.runAndReadAll(compiled.cells.find((c) => c.name === 'q')!.sql!)).getRowObjectsJson()) as Record<string, unknown>[];
+    expect(row).toEqual({ n: '5' });
+  });
+
   it('the first step in the window; a sequence combined with other conditions', async () => {
     expect(await members('did "view" then "cart" during last 1 day')).toEqual(['26', '29'].sort());
     expect(await members('(did "view" then "cart" during last 1 day) and not did "purchase"')).toEqual(['26', '29']);
