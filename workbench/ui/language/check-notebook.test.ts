@@ -1,12 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileNotebook } from '../../../dsl/index.js';
+import { compileNotebook, type CompiledCell } from '../../../dsl/index.js';
 import { rees46Schemas } from '../../../tests/support/rees46-schema.js';
 import { checkNotebook } from './check-notebook.js';
 
 const examples = join(import.meta.dirname, '..', '..', '..', 'examples', 'ecommerce');
 const notebooks = ['customers.kohort', 'sales.kohort'].map((f) => [f, readFileSync(join(examples, f), 'utf8')] as const);
+
+const settingKinds: readonly string[] = ['pipeline', 'schedule', 'destination'];
+
+/**
+ * Broken as the compiler sees it: no SQL; for pipeline, schedule and destination cells (settings,
+ * never SQL), no spec or a cell they name that is broken.
+ */
+function brokenCell(cells: readonly CompiledCell[], c: CompiledCell): boolean {
+  if (!settingKinds.includes(c.kind)) return c.sql === undefined;
+  if (!(c.pipeline ?? c.schedule ?? c.destination)) return true;
+  return c.dependsOn.some((name) => {
+    const dep = cells.find((d) => d.name === name);
+    return dep !== undefined && brokenCell(cells, dep);
+  });
+}
 
 // The editor's check must agree with the compiler on names, kinds, dependencies and what compiles.
 describe('checkNotebook agrees with compileNotebook', () => {
@@ -15,7 +30,7 @@ describe('checkNotebook agrees with compileNotebook', () => {
     const compiled = compileNotebook(text, { schemas: rees46Schemas, lake: '/lake' });
     const checked = checkNotebook(text, rees46Schemas);
     expect(checked.definitions.map((d) => [d.name, d.kind, d.offset, [...d.dependsOn].sort(), d.plot ?? null, d.broken === true])).toEqual(
-      compiled.cells.map((c) => [c.name, c.kind, c.range.start.offset, [...c.dependsOn].sort(), c.plot ?? null, c.sql === undefined]),
+      compiled.cells.map((c) => [c.name, c.kind, c.range.start.offset, [...c.dependsOn].sort(), c.plot ?? null, brokenCell(compiled.cells, c)]),
     );
     const key = (d: { code: string; range: { start: { offset: number } } }) => `${d.code}@${d.range.start.offset}`;
     expect(checked.diagnostics.map(key)).toEqual(compiled.diagnostics.map(key));
