@@ -112,6 +112,7 @@ export class Scheduler {
   }
 
   private async add(job: ScheduleJob, atStart: boolean): Promise<void> {
+    this.remove(job.key);
     const state: JobState = { job, specText: JSON.stringify(job.spec), next: null, inFlight: 0 };
     this.jobs.set(job.key, state);
     const problem = triggerProblem(job.spec.trigger);

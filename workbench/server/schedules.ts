@@ -77,7 +77,13 @@ export class ScheduleService {
   }
 
   /** Recovers from a previous server's crash, then starts every schedule and keeps looking for edits. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    // Looks asked for meanwhile (a save while starting) wait for the start.
+    this.scanning = this.startNow();
+    return this.scanning;
+  }
+
+  private async startNow(): Promise<void> {
     await this.scan();
     for (const path of this.seen.keys()) {
       for (const r of await this.runner.recover(this.abs(path))) this.options.log(`kohort serve: run ${r.id} of ${path} was ${interruptedMessage}`);
@@ -90,7 +96,7 @@ export class ScheduleService {
 
   /** Looks at the notebooks again and applies changed schedules (runs while a look runs fold into it). */
   changed(): Promise<void> {
-    this.scanning = this.scanning.then(async () => {
+    this.scanning = this.scanning.catch(() => undefined).then(async () => {
       if (this.closed) return;
       try {
         if (await this.scan()) await this.scheduler.update(this.jobs());
@@ -105,7 +111,7 @@ export class ScheduleService {
   async close(waitMillis = 5000): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await this.scanning;
+    await this.scanning.catch(() => undefined);
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([this.scheduler.stop(), new Promise((done) => (timeout = setTimeout(done, waitMillis)))]);
     clearTimeout(timeout);
