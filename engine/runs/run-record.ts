@@ -130,3 +130,27 @@ export interface RunRecord {
 
 /** The message of a run cut short by a crash, seen at the next start. */
 export const interruptedMessage = 'interrupted: the server stopped during the run';
+
+/** What a run read, in a line: `events: 31 partitions, 62 files, 1.2 GB; …`. */
+export function describeDataRead(version: DataVersion | undefined): string {
+  const count = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return (version?.sources ?? [])
+    .map((s) => {
+      const files = s.partitions.flatMap((p) => p.files);
+      const bytes = files.reduce((n, f) => n + f.bytes, 0);
+      return `${s.source}: ${s.kind === 'lake' ? `${count(s.partitions.length, 'partition')}, ` : ''}${count(files.length, 'file')}, ${formatBytes(bytes)}`;
+    })
+    .join('; ');
+}
+
+/** `336.1 kB`, `1.2 GB` (powers of 1000). */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1000 && u < units.length - 1) {
+    n /= 1000;
+    u++;
+  }
+  return u === 0 ? `${n} bytes` : `${n.toFixed(1)} ${units[u]}`;
+}
