@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { membershipFile } from '../../dsl/history-paths.js';
 import { sqlIdentifier, sqlString } from '../duckdb.js';
+import { IntegerKeys, keyHalves } from './integer-keys.js';
 
 /** A member of a segment now: the key (text, exact) and when the current stay began (ISO 8601). */
 export interface CurrentMember {
@@ -13,11 +14,8 @@ export interface CurrentMember {
 /** One segment's current members, sorted by key: integer keys packed, others as text. */
 interface SegmentMembers {
   keyColumn: string;
-  /**
-   * Integer keys (BIGINT and narrower), ascending, as their high (signed) and low (unsigned) 32
-   * bits: compared as plain numbers, a lookup allocates nothing (reading a BigInt64Array would).
-   */
-  ints?: { hi: Int32Array; lo: Uint32Array };
+  /** Integer keys (BIGINT and narrower), ascending, hashed for lookups. */
+  ints?: IntegerKeys;
   /** Other keys, ascending by UTF-16 code unit (JavaScript's `<`). */
   texts?: string[];
   /** Start of the current stay, epoch milliseconds, aligned with the keys. */
@@ -30,9 +28,10 @@ const int64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 /**
  * The current members of every segment of one notebook, from the run history's stays
  * (`_kohort/membership/<notebook>/<segment>/intervals.parquet`, open stays only), held in memory
- * as sorted arrays: "which segments is this customer in" is one binary search per segment
- * (microseconds), and a page of members walks one array from the cursor. 3M integer keys take
- * 48 MB per segment (key halves + since). `load` again after a run publishes (see `fingerprint`).
+ * as sorted arrays with a hash table of positions: "which segments is this customer in" is one
+ * hash probe per segment (a few microseconds for six segments), and a page of members walks one
+ * array from the cursor. 3M integer keys take 64–88 MB per segment (key halves, hash slots,
+ * since). `load` again after a run publishes (see `fingerprint`).
  */
 export class MembershipIndex {
   private constructor(
@@ -54,7 +53,7 @@ export class MembershipIndex {
       const open = `FROM read_parquet(${file}) WHERE "left_at" IS NULL AND ${k} IS NOT NULL`;
       const count = Number((await connection.runAndReadAll(`SELECT count(*) ${open}`)).getRows()[0]![0]);
       const since = new Float64Array(count);
-      const ints = integer ? { hi: new Int32Array(count), lo: new Uint32Array(count) } : undefined;
+      const halves = integer ? new Int32Array(2 * count) : undefined;
       const texts: string[] | undefined = integer ? undefined : [];
       const result = await connection.stream(`SELECT ${integer ? `CAST(${k} AS BIGINT)` : `CAST(${k} AS VARCHAR)`}, epoch_ms("entered_at") ${open} ORDER BY 1`);
       let n = 0;
@@ -64,17 +63,16 @@ export class MembershipIndex {
         const keys = chunk.getColumnVector(0);
         const starts = chunk.getColumnVector(1);
         for (let i = 0; i < chunk.rowCount && n < count; i++, n++) {
-          if (ints) {
-            const k = keys.getItem(i) as bigint;
-            ints.hi[n] = Number(k >> 32n);
-            ints.lo[n] = Number(k & 0xffffffffn);
-          }
-          else texts!.push(String(keys.getItem(i)));
+          if (halves) {
+            const { hi, lo } = keyHalves(keys.getItem(i) as bigint);
+            halves[2 * n] = hi;
+            halves[2 * n + 1] = lo;
+          } else texts!.push(String(keys.getItem(i)));
           since[n] = Number(starts.getItem(i));
         }
       }
       if (texts) sortTexts(texts, since);
-      segments.set(segment, { keyColumn, since, ...(ints ? { ints } : { texts: texts! }) });
+      segments.set(segment, { keyColumn, since, ...(halves ? { ints: new IntegerKeys(halves) } : { texts: texts! }) });
     }
     return new MembershipIndex(fingerprint, segments);
   }
@@ -156,32 +154,18 @@ function isoTime(millis: number): string {
 }
 
 function keyAt(m: SegmentMembers, i: number): string {
-  return m.ints ? ((BigInt(m.ints.hi[i]!) << 32n) | BigInt(m.ints.lo[i]!)).toString() : m.texts![i]!;
+  return m.ints ? m.ints.keyAt(i) : m.texts![i]!;
 }
 
-/** A BIGINT key as its high (signed) and low (unsigned) 32 bits; undefined when it is not one. */
+/** A BIGINT key as its halves; undefined when it is not one. */
 function halves(key: string): { hi: number; lo: number } | undefined {
   const k = intKey(key);
-  return k === undefined ? undefined : { hi: Number(k >> 32n), lo: Number(k & 0xffffffffn) };
-}
-
-/** Whether the i-th integer key is below (`strict`) or at most the given one. */
-function below(ints: { hi: Int32Array; lo: Uint32Array }, i: number, k: { hi: number; lo: number }, strict: boolean): boolean {
-  const h = ints.hi[i]!;
-  if (h !== k.hi) return h < k.hi;
-  const l = ints.lo[i]!;
-  return strict ? l < k.lo : l <= k.lo;
+  return k === undefined ? undefined : keyHalves(k);
 }
 
 /** The index of `key` (`asInt`: the key's halves, parsed once) among the members, or -1. */
 function find(m: SegmentMembers, key: string, asInt: { hi: number; lo: number } | undefined): number {
-  const ints = m.ints;
-  if (ints) {
-    if (asInt === undefined) return -1;
-    const n = ints.hi.length;
-    const i = search(n, (j) => below(ints, j, asInt, true));
-    return i < n && ints.hi[i] === asInt.hi && ints.lo[i] === asInt.lo ? i : -1;
-  }
+  if (m.ints) return asInt === undefined ? -1 : m.ints.indexOf(asInt.hi, asInt.lo);
   const i = search(m.texts!.length, (j) => m.texts![j]! < key);
   return i < m.texts!.length && m.texts![i] === key ? i : -1;
 }
@@ -191,8 +175,8 @@ function upperBound(m: SegmentMembers, key: string): number {
   const ints = m.ints;
   if (ints) {
     const k = halves(key);
-    if (k === undefined) return /^-/.test(key) ? 0 : ints.hi.length;
-    return search(ints.hi.length, (i) => below(ints, i, k, false));
+    if (k === undefined) return /^-/.test(key) ? 0 : ints.length;
+    return ints.upperBound(k.hi, k.lo);
   }
   return search(m.texts!.length, (i) => m.texts![i]! <= key);
 }
