@@ -413,6 +413,20 @@ describe('the UI', () => {
       expect(asset.headers.get('cache-control')).toMatch(/immutable/);
       expect(await (await fetch(`${withUi.url}/notebooks/customers.kohort`)).text()).toContain('<title>kohort</title>');
       expect((await fetch(`${withUi.url}/assets/missing.js`)).status).toBe(404);
+      // Every kind of answer says no MIME sniffing and no Referer: files, JSON, errors, event streams.
+      const watch = new AbortController();
+      const answers = [
+        index,
+        asset,
+        await fetch(`${withUi.url}/api/health`),
+        await fetch(`${withUi.url}/api/nope`),
+        await fetch(`${withUi.url}/api/notebooks/watch?path=customers.kohort`, { signal: watch.signal }),
+      ];
+      watch.abort();
+      for (const res of answers) {
+        expect(res.headers.get('x-content-type-options'), res.url).toBe('nosniff');
+        expect(res.headers.get('referrer-policy'), res.url).toBe('no-referrer');
+      }
       const port = new URL(withUi.url).port;
       for (const path of ['/..%2f..%2fui-secret.txt', '/%2e%2e/ui-secret.txt', '/assets/..%2f..%2fui-secret.txt', '/leak.txt']) {
         const res = await rawRequest(path, { url: withUi.url, headers: { Host: `127.0.0.1:${port}` } });

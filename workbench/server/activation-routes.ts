@@ -22,14 +22,17 @@ export const activationRoutes: readonly Route[] = [
     path: '/api/segments/of-customer',
     async handle({ res, url, app }) {
       const api = segmentsApi(app);
-      const notebook = await api.notebookOf(queryParam(url, 'path'));
+      const path = queryParam(url, 'path');
       const key = queryParam(url, 'key');
       const date = url.searchParams.get('date');
       if (date !== null) {
+        const notebook = await api.notebookOf(path);
         sendJson(res, 200, { notebook, key, date, segments: await api.segmentsOn(notebook, key, date) });
         return;
       }
-      const index = await api.index(notebook);
+      const ready = api.ready(path);
+      const notebook = ready?.notebook ?? (await api.notebookOf(path));
+      const index = ready?.index ?? (await api.index(notebook));
       sendJson(res, 200, { notebook, key, date: null, segments: index.segmentsOf(key) });
     },
   },

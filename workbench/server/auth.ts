@@ -64,9 +64,18 @@ export function tokenCookieHeader(token: string): string {
   return `${tokenCookie}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
+/** Host headers seen and whether each names this machine: clients send the same few, again and again. */
+const loopbackHostHeaders = new Map<string, boolean>();
+
 function isLoopbackHostHeader(host: string): boolean {
-  const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(host);
-  return m !== null && isLoopback(m[1]!);
+  let answer = loopbackHostHeaders.get(host);
+  if (answer === undefined) {
+    const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(host);
+    answer = m !== null && isLoopback(m[1]!);
+    if (loopbackHostHeaders.size >= 64) loopbackHostHeaders.clear();
+    loopbackHostHeaders.set(host, answer);
+  }
+  return answer;
 }
 
 function sameOrigin(origin: string, host: string): boolean {

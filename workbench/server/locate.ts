@@ -26,8 +26,10 @@ export function packageRoot(): string {
 
 /** kohort's version, from its package.json. */
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
 }
+let version: string | undefined;
 
 /** The OpenAPI document of the server's API (`workbench/openapi.json`). */
 export function openApiDocument(): unknown {

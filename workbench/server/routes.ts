@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { activationRoutes } from './activation-routes.js';
-import { clientGone, HttpError, optionalCount, optionalString, queryParam, readJson, sendJson, stringField } from './http.js';
+import { baseHeaders, clientGone, HttpError, optionalCount, optionalString, queryParam, readJson, sendJson, stringField } from './http.js';
 import { openApiDocument, packageVersion } from './locate.js';
 import { hashOfVersion } from './notebooks.js';
 import type { PipelinesReport } from './pipelines-status.js';
@@ -115,6 +115,7 @@ export const routes: readonly Route[] = [
       const current = await app.readVersion(p.abs);
       const known = url.searchParams.get('version');
       res.writeHead(200, {
+        ...baseHeaders,
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-store',
         Connection: 'keep-alive',
@@ -174,6 +175,7 @@ export const routes: readonly Route[] = [
       const prepared = await app.prepare(stringField(body, 'path'), stringField(body, 'text'), optionalString(body, 'asOf'), signal);
       const result = await app.runner.run(prepared, stringField(body, 'cell'), { signal, ...(limit !== undefined ? { limit } : {}) });
       res.writeHead(200, {
+        ...baseHeaders,
         'Content-Type': 'application/vnd.apache.arrow.stream',
         'Content-Length': result.ipc.byteLength,
         'Cache-Control': 'no-store',
@@ -238,10 +240,13 @@ function resultKeys(prepared: PreparedNotebook): Record<string, string> {
   return out;
 }
 
+const routesByPath = new Map<string, Route[]>();
+for (const route of routes) routesByPath.set(route.path, [...(routesByPath.get(route.path) ?? []), route]);
+
 /** Dispatches an `/api/…` request; a wrong method is a 405 that says which are allowed. */
 export async function handleApi(ctx: RouteContext): Promise<void> {
-  const matching = routes.filter((r) => r.path === ctx.url.pathname);
-  if (matching.length === 0) throw new HttpError(404, `no API endpoint ${ctx.url.pathname}`);
+  const matching = routesByPath.get(ctx.url.pathname);
+  if (matching === undefined) throw new HttpError(404, `no API endpoint ${ctx.url.pathname}`);
   const route = matching.find((r) => r.method === ctx.req.method);
   if (!route) {
     const allow = matching.map((r) => r.method).join(', ');

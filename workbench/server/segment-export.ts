@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { notebookId } from '../../dsl/index.js';
 import { definitionHash, exportDataVersion, exportFormats, keyColumnOf, sourcesOf, writeExport, type ExportFormat } from '../../engine/activation/index.js';
 import { readTable } from '../../engine/index.js';
-import { HttpError } from './http.js';
+import { baseHeaders, HttpError } from './http.js';
 import { isSharedScan, wantedRelations, type PreparedNotebook } from './prepared.js';
 import { guarded, prepareRelations, runnable } from './runner.js';
 import type { Workbench } from './workbench.js';
@@ -54,6 +54,7 @@ export async function sendSegmentExport(app: Workbench, prepared: PreparedNotebo
   try {
     const { meta } = written;
     res.writeHead(200, {
+      ...baseHeaders,
       'Content-Type': contentTypes[meta.format],
       'Content-Disposition': `attachment; filename="${asciiName(cell.name)}.${meta.format}"`,
       'Cache-Control': 'no-store',

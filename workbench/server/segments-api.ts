@@ -49,13 +49,23 @@ export class SegmentsApi {
     }
     const e = entry;
     if (e.index) {
-      if (Date.now() - e.checkedAt >= recheckMs && !e.checking) {
-        e.checking = this.recheck(notebook, e).finally(() => (e.checking = undefined));
-      }
+      this.recheckWhenDue(notebook, e);
       return e.index;
     }
     e.loading ??= this.load(notebook, e).finally(() => (e.loading = undefined));
     return e.loading;
+  }
+
+  /**
+   * The notebook at `path` and its members when both are in memory already (nearly always), so
+   * the busiest route answers without waiting a turn; undefined when either must be read first.
+   */
+  ready(path: string): { notebook: string; index: MembershipIndex } | undefined {
+    const notebook = this.notebookIds.get(path);
+    const e = notebook === undefined ? undefined : this.entries.get(notebook);
+    if (!e?.index) return undefined;
+    this.recheckWhenDue(notebook!, e);
+    return { notebook: notebook!, index: e.index };
   }
 
   /** A run of `notebook` published: the next lookup reads its members. */
@@ -69,6 +79,12 @@ export class SegmentsApi {
     e.index = index;
     e.checkedAt = Date.now();
     return index;
+  }
+
+  private recheckWhenDue(notebook: string, e: Entry): void {
+    if (Date.now() - e.checkedAt >= recheckMs && !e.checking) {
+      e.checking = this.recheck(notebook, e).finally(() => (e.checking = undefined));
+    }
   }
 
   private async recheck(notebook: string, e: Entry): Promise<void> {

@@ -6,7 +6,7 @@ import { UserError } from '../../engine/index.js';
 import { openLakeAccess } from '../../engine/lake-access.js';
 import type { LandOptions } from '../../connectors/land/lander.js';
 import { authorize, isLoopback, tokenCookieHeader } from './auth.js';
-import { errorResponse, sendJson } from './http.js';
+import { baseHeaders, errorResponse, sendJson } from './http.js';
 import { defaultUiDir } from './locate.js';
 import { handleApi } from './routes.js';
 import { startDeliveries } from './activation-deliveries.js';
@@ -129,8 +129,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://kohort.invalid');
@@ -144,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // A page opened with ?token=… is sent on without it, so the token leaves the address bar.
         if (req.method === 'GET' && !url.pathname.startsWith('/api/')) {
           url.searchParams.delete('token');
-          res.writeHead(303, { Location: `${url.pathname}${url.search}` });
+          res.writeHead(303, { ...baseHeaders, Location: `${url.pathname}${url.search}` });
           res.end();
           return;
         }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { HttpError } from './http.js';
+import { baseHeaders, HttpError } from './http.js';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,11 +54,11 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, url
   }
   const isIndex = file.path === index.path;
   res.writeHead(200, {
+    ...baseHeaders,
     'Content-Type': contentTypes[extname(file.path).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': file.size,
     // Vite names built assets by their content hash: those never change; index.html always may.
     'Cache-Control': isIndex || !/[-.][A-Za-z0-9_-]{8,}\.\w+$/.test(file.path) ? 'no-cache' : 'public, max-age=31536000, immutable',
-    'X-Content-Type-Options': 'nosniff',
     ...(isIndex ? { 'Content-Security-Policy': "frame-ancestors 'none'" } : {}),
   });
   if (req.method === 'HEAD') {
@@ -92,7 +92,7 @@ function notBuilt(res: ServerResponse, dir: string): void {
 <p>The API is up: <a href="/api/health">/api/health</a>, described by <a href="/api/openapi.json">/api/openapi.json</a>.</p>
 </body>
 `;
-  res.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Cache-Control': 'no-store' });
+  res.writeHead(503, { ...baseHeaders, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Cache-Control': 'no-store' });
   res.end(html);
 }
 
