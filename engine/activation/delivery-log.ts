@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { MembershipChange } from './signature.js';
+import type { BatchSummary, DeliverySummary, MembershipChange } from './delivery-summary.js';
+export type { BatchStatus, BatchSummary, DeliverySummary } from './delivery-summary.js';
 
 /** Where a workspace keeps its deliveries: the log of each notebook and the batches not yet delivered. */
 export function deliveriesFolder(workspace: string): string {
@@ -72,40 +73,6 @@ export async function readDeliveryEvents(workspace: string, notebook: string): P
     }
   }
   return events;
-}
-
-export type BatchStatus = 'delivered' | 'pending' | 'failing';
-
-/** One batch as the workbench shows it. */
-export interface BatchSummary {
-  deliveryId: string;
-  segment: string;
-  change: MembershipChange;
-  index: number;
-  members: number;
-  attempts: number;
-  /** `pending`: not tried yet (or waiting behind a failing batch); `failing`: tried, not taken yet. */
-  status: BatchStatus;
-  lastStatus?: number;
-  lastError?: string;
-  lastAttemptAt?: string;
-}
-
-/** One run's deliveries to one destination. */
-export interface DeliverySummary {
-  run: string;
-  asOf: string | null;
-  destination: string;
-  url: string;
-  status: BatchStatus;
-  batches: number;
-  delivered: number;
-  joined: number;
-  left: number;
-  attempts: number;
-  lastError?: string;
-  lastAttemptAt?: string;
-  items: BatchSummary[];
 }
 
 /** The log folded into one summary per run and destination, newest run first. */

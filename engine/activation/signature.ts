@@ -1,4 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { MembershipChange } from './delivery-summary.js';
+export type { MembershipChange } from './delivery-summary.js';
 
 /** The signature header of a delivery: HMAC-SHA256 of the raw request body with the secret. */
 export const signatureHeader = 'X-Kohort-Signature';
@@ -18,9 +20,6 @@ export function verifySignature(body: Uint8Array, header: string | undefined, se
   const given = Buffer.from(header);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
-
-/** Which change a batch carries. */
-export type MembershipChange = 'joined' | 'left';
 
 /**
  * A batch's delivery id: the same for every attempt at that batch (so a receiver can drop a

@@ -3,21 +3,9 @@ import { sqlIdentifier, UserError } from '../../engine/index.js';
 import { HttpError } from './http.js';
 import { isSharedScan, placeOf, sourceOfCell, wantedRelations, type PreparedNotebook } from './prepared.js';
 import { guarded, prepareRelations, runnable } from './runner.js';
+import type { SegmentPreview } from './segment-preview-api.js';
 import type { Workbench } from './workbench.js';
-
-/** `POST /api/segment-preview`: what the editor shows while a segment's rule is typed. */
-export interface SegmentPreview {
-  segment: string;
-  source: string;
-  size: number;
-  /** Every customer of the source (who has an event at or before the as-of time). */
-  total: number;
-  /** size / total (0 without customers). */
-  share: number;
-  /** Customers in both this segment and `overlapWith`, when one was asked for. */
-  overlap: { segment: string; otherSize: number; both: number; shareOfSegment: number; shareOfOther: number } | null;
-  millis: number;
-}
+export type { SegmentPreview } from './segment-preview-api.js';
 
 /**
  * Counts a segment (and its overlap with another) on the pool. The source's metrics scan is a

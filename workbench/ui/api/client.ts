@@ -2,6 +2,9 @@ import type { CompiledNotebook, SchemaCatalog } from '../../../dsl/index.js';
 import type { PipelinesReport } from '../../server/pipelines-status.js';
 import type { RunSummary, ScheduleView } from '../../server/schedules-api.js';
 import type { RunRecord } from '../../../engine/runs/run-record.js';
+import type { DeliverySummary } from '../../../engine/activation/delivery-summary.js';
+import type { SegmentPreview } from '../../server/segment-preview-api.js';
+export type { DeliverySummary, SegmentPreview };
 
 /** A notebook in the workspace list. */
 export interface NotebookEntry {
@@ -40,39 +43,11 @@ export interface SegmentSummary {
   preview: Record<string, unknown>[];
 }
 
-/** `POST /api/segment-preview`: a segment's size while its rule is typed. */
-export interface SegmentPreview {
-  segment: string;
-  source: string;
-  size: number;
-  /** All customers of the source: the universe the share is of. */
-  total: number;
-  share: number;
-  overlap: { segment: string; otherSize: number; both: number; shareOfSegment: number; shareOfOther: number } | null;
-  millis: number;
-}
-
 /** A segment export to save: the file, its name, and its metadata (`X-Kohort-Export`). */
 export interface SegmentExport {
   blob: Blob;
   filename: string;
   meta: Record<string, unknown>;
-}
-
-/** One run's webhook deliveries to one destination (`GET /api/deliveries`). */
-export interface DeliverySummary {
-  run: string;
-  asOf: string | null;
-  destination: string;
-  url: string;
-  status: 'delivered' | 'pending' | 'failing';
-  batches: number;
-  delivered: number;
-  joined: number;
-  left: number;
-  attempts: number;
-  lastError?: string;
-  lastAttemptAt?: string;
 }
 
 export interface CustomerView {
