@@ -80,7 +80,7 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
   for (const f of options.files) inputs.push(await checkInput(resolve(f)));
 
   const staging = await makeStagingFolder(lake, `import-${source}`);
-  const db = await openConnectorDb(join(staging, 'duckdb-tmp'), '3GB');
+  const db = await openConnectorDb(join(staging, 'duckdb-tmp'), { memoryLimit: '3GB' });
   const { connection } = db;
   const report: ImportReport = { source, rows: 0, rejected: 0, files: [], partitions: [] };
   const partitions = new Set<string>();

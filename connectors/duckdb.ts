@@ -11,13 +11,14 @@ export interface ConnectorDb {
 }
 
 /**
- * Opens an in-memory DuckDB that spills to `tempDirectory`, uses every core (or `$KOHORT_THREADS`)
- * and at most `$KOHORT_MEMORY_LIMIT`, else `memoryLimit`, else DuckDB's default (80% of RAM).
- * No extension downloads.
+ * Opens an in-memory DuckDB that spills to `tempDirectory`, uses `threads`, else `$KOHORT_THREADS`,
+ * else every core, and at most `$KOHORT_MEMORY_LIMIT`, else `memoryLimit`, else DuckDB's default
+ * (80% of RAM). No extension downloads.
  */
-export async function openConnectorDb(tempDirectory: string, memoryLimit?: string): Promise<ConnectorDb> {
+export async function openConnectorDb(tempDirectory: string, options: { memoryLimit?: string; threads?: number } = {}): Promise<ConnectorDb> {
+  const { memoryLimit } = options;
   const config: Record<string, string> = {
-    threads: String(envInt('KOHORT_THREADS') ?? availableParallelism()),
+    threads: String(options.threads ?? envInt('KOHORT_THREADS') ?? availableParallelism()),
     temp_directory: tempDirectory,
     autoinstall_known_extensions: 'false',
     allow_community_extensions: 'false',

@@ -70,7 +70,7 @@ export async function generateEvents(options: GenerateOptions): Promise<Generate
   options.onProgress?.({ events: 0, total: events });
   const staging = await makeStagingFolder(lake, `generate-${source}`);
   // The month's 9M sessions fit in ~2 GB; beyond the limit DuckDB spills to the staging folder.
-  const db = await openConnectorDb(join(staging, 'duckdb-tmp'), '3GB');
+  const db = await openConnectorDb(join(staging, 'duckdb-tmp'), { memoryLimit: '3GB' });
   const files: string[] = [];
   let written = 0;
   try {
