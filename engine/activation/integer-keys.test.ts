@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { IntegerKeys, keyHalves } from './integer-keys.js';
+import { IntegerKeys, KeyRows, keyHalves } from './integer-keys.js';
 
 /** Sorted distinct BIGINTs: spread over the whole range, in runs of neighbours, and at the edges. */
 function sampleKeys(): bigint[] {
@@ -31,24 +31,9 @@ describe('IntegerKeys', () => {
   const keys = sampleKeys();
   const table = build(keys);
 
-  test('finds every key at its sorted position and gives it back exactly', () => {
+  test('gives every key back exactly, in order', () => {
     expect(table.length).toBe(keys.length);
-    keys.forEach((k, i) => {
-      const h = keyHalves(k);
-      expect(table.indexOf(h.hi, h.lo)).toBe(i);
-      expect(table.keyAt(i)).toBe(k.toString());
-    });
-  });
-
-  test('finds nothing that is not there', () => {
-    const present = new Set(keys);
-    for (const k of keys.slice(0, 5000)) {
-      for (const near of [k + 1n, k - 1n, k ^ (1n << 40n)]) {
-        if (present.has(near) || near !== BigInt.asIntN(64, near)) continue;
-        const h = keyHalves(near);
-        expect(table.indexOf(h.hi, h.lo)).toBe(-1);
-      }
-    }
+    keys.forEach((k, i) => expect(table.keyAt(i)).toBe(k.toString()));
   });
 
   test('upperBound is the first position past the key, as a linear scan says', () => {
@@ -62,7 +47,35 @@ describe('IntegerKeys', () => {
 
   test('an empty set', () => {
     const empty = new IntegerKeys(new Int32Array(0));
-    expect(empty.indexOf(0, 0)).toBe(-1);
     expect(empty.upperBound(0, 0)).toBe(0);
+    expect(new KeyRows([empty]).rowOf(0, 0)).toBe(-1);
+  });
+});
+
+describe('KeyRows', () => {
+  // Three overlapping sets: every key, every other key, every third key.
+  const keys = sampleKeys();
+  const sets = [keys, keys.filter((_, i) => i % 2 === 0), keys.filter((_, i) => i % 3 === 0)];
+  const rows = new KeyRows(sets.map(build));
+
+  test('finds every key of every set, at its position there, and nowhere else', () => {
+    const where = sets.map((set) => new Map(set.map((k, i) => [k, i])));
+    for (const k of keys) {
+      const h = keyHalves(k);
+      const row = rows.rowOf(h.hi, h.lo);
+      expect(row).toBeGreaterThanOrEqual(0);
+      where.forEach((positions, s) => expect(rows.positionIn(row, s)).toBe(positions.get(k) ?? -1));
+    }
+  });
+
+  test('finds nothing that is in no set', () => {
+    const present = new Set(keys);
+    for (const k of keys.slice(0, 5000)) {
+      for (const near of [k + 1n, k - 1n, k ^ (1n << 40n)]) {
+        if (present.has(near) || near !== BigInt.asIntN(64, near)) continue;
+        const h = keyHalves(near);
+        expect(rows.rowOf(h.hi, h.lo)).toBe(-1);
+      }
+    }
   });
 });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { membershipFile } from '../../dsl/history-paths.js';
 import { sqlIdentifier, sqlString } from '../duckdb.js';
-import { IntegerKeys, keyHalves } from './integer-keys.js';
+import { IntegerKeys, KeyRows, keyHalves } from './integer-keys.js';
 
 /** A member of a segment now: the key (text, exact) and when the current stay began (ISO 8601). */
 export interface CurrentMember {
@@ -14,7 +14,7 @@ export interface CurrentMember {
 /** One segment's current members, sorted by key: integer keys packed, others as text. */
 interface SegmentMembers {
   keyColumn: string;
-  /** Integer keys (BIGINT and narrower), ascending, hashed for lookups. */
+  /** Integer keys (BIGINT and narrower), ascending; looked up through the index's `KeyRows`. */
   ints?: IntegerKeys;
   /** Other keys, ascending by UTF-16 code unit (JavaScript's `<`). */
   texts?: string[];
@@ -28,17 +28,25 @@ const int64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 /**
  * The current members of every segment of one notebook, from the run history's stays
  * (`_kohort/membership/<notebook>/<segment>/intervals.parquet`, open stays only), held in memory
- * as sorted arrays with a hash table of positions: "which segments is this customer in" is one
- * hash probe per segment (a few microseconds for six segments), and a page of members walks one
- * array from the cursor. 3M integer keys take 64–88 MB per segment (key halves, hash slots,
- * since). `load` again after a run publishes (see `fingerprint`).
+ * as sorted arrays, the integer keys of every segment also in one hash table (`KeyRows`): "which
+ * segments is this customer in" is one probe (a microsecond or two for six segments of ~3M), and
+ * a page of members walks one array from the cursor. 3M integer keys take 16 MB per segment (key
+ * halves + since); the table ~60 MB per 3M distinct customers, plus 12 MB per segment.
+ * `load` again after a run publishes (see `fingerprint`).
  */
 export class MembershipIndex {
+  /** The integer-keyed segments, in the order of `rows`' sets. */
+  private readonly intSegments: { name: string; members: SegmentMembers }[];
+  private readonly rows: KeyRows;
+
   private constructor(
     /** What the index was loaded from: the stays files with their sizes and times. */
     readonly fingerprint: string,
     private readonly segments: ReadonlyMap<string, SegmentMembers>,
-  ) {}
+  ) {
+    this.intSegments = [...segments].filter(([, m]) => m.ints).map(([name, members]) => ({ name, members }));
+    this.rows = new KeyRows(this.intSegments.map((s) => s.members.ints!));
+  }
 
   /** Reads the open stays of each segment of `notebook` in `lake`. */
   static async load(connection: DuckDBConnection, lake: string, notebook: string): Promise<MembershipIndex> {
@@ -98,8 +106,16 @@ export class MembershipIndex {
   segmentsOf(key: string): { segment: string; since: string }[] {
     const out: { segment: string; since: string }[] = [];
     const asInt = halves(key);
+    const row = asInt === undefined ? -1 : this.rows.rowOf(asInt.hi, asInt.lo);
+    if (row >= 0) {
+      this.intSegments.forEach(({ name, members }, s) => {
+        const at = this.rows.positionIn(row, s);
+        if (at >= 0) out.push({ segment: name, since: isoTime(members.since[at]!) });
+      });
+    }
     for (const [segment, members] of this.segments) {
-      const at = find(members, key, asInt);
+      if (members.texts === undefined) continue;
+      const at = findText(members.texts, key);
       if (at >= 0) out.push({ segment, since: isoTime(members.since[at]!) });
     }
     return out.sort((a, b) => (a.segment < b.segment ? -1 : 1));
@@ -163,11 +179,10 @@ function halves(key: string): { hi: number; lo: number } | undefined {
   return k === undefined ? undefined : keyHalves(k);
 }
 
-/** The index of `key` (`asInt`: the key's halves, parsed once) among the members, or -1. */
-function find(m: SegmentMembers, key: string, asInt: { hi: number; lo: number } | undefined): number {
-  if (m.ints) return asInt === undefined ? -1 : m.ints.indexOf(asInt.hi, asInt.lo);
-  const i = search(m.texts!.length, (j) => m.texts![j]! < key);
-  return i < m.texts!.length && m.texts![i] === key ? i : -1;
+/** The index of `key` among sorted text keys, or -1. */
+function findText(texts: readonly string[], key: string): number {
+  const i = search(texts.length, (j) => texts[j]! < key);
+  return i < texts.length && texts[i] === key ? i : -1;
 }
 
 /** The first position whose key is > `key`. */
